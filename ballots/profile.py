@@ -1,0 +1,183 @@
+"""Compact profiles: distinct ballots with multiplicities, ready for counting.
+
+Options are integer ids ``0..n-1``; their labels (the ids or names written in
+a file) live in ``options``, a separate map in the manner of pref_voting's
+``cmap``. Profiles are immutable: arrays are made read-only on construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from ballots.errors import BallotError
+
+PAD = -1
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class RankedProfile:
+    """Ranked ballots as an integer array, one row per distinct ballot.
+
+    Attributes:
+        rankings: ``(n_distinct, max_rank)`` int array; row ``i`` lists option ids
+            from most to least preferred, padded with ``-1``.
+        counts: ``(n_distinct,)`` int64 array, how many voters cast row ``i``.
+        options: label of each option id.
+        withdrawn: option ids that may not win (skipped when counting).
+    """
+
+    rankings: np.ndarray
+    counts: np.ndarray
+    options: tuple[str, ...]
+    withdrawn: frozenset[int] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        rankings = np.ascontiguousarray(self.rankings)
+        counts = np.ascontiguousarray(self.counts, dtype=np.int64)
+        if rankings.ndim != 2 or counts.shape != (rankings.shape[0],):
+            raise ValueError("rankings must be 2-D with one count per row")
+        if rankings.size and (rankings.max() >= len(self.options) or rankings.min() < PAD):
+            raise ValueError("rankings refer to an option id that does not exist")
+        object.__setattr__(self, "rankings", _readonly(rankings))
+        object.__setattr__(self, "counts", _readonly(counts))
+
+    @classmethod
+    def from_ballots(
+        cls,
+        ballots: Iterable[Sequence[int]],
+        options: Sequence[str],
+        *,
+        weights: Iterable[int] | None = None,
+        withdrawn: Iterable[int] = (),
+    ) -> RankedProfile:
+        """Builds a profile from ballots of option ids, merging identical ballots.
+
+        >>> p = RankedProfile.from_ballots([[0, 1], [0, 1], [1]], ["a", "b"])
+        >>> p.counts.tolist(), p.n_voters
+        ([2, 1], 3)
+        """
+        rows = [list(b) for b in ballots]
+        width = max((len(r) for r in rows), default=0)
+        dtype = np.int16 if len(options) < 2**15 else np.int32
+        array = np.full((len(rows), max(width, 1)), PAD, dtype=dtype)
+        for i, row in enumerate(rows):
+            array[i, : len(row)] = row
+        w = np.ones(len(rows), np.int64) if weights is None else np.fromiter(weights, np.int64)
+        return cls.from_array(array, options, weights=w, withdrawn=withdrawn)
+
+    @classmethod
+    def from_array(
+        cls,
+        array: np.ndarray,
+        options: Sequence[str],
+        *,
+        weights: np.ndarray | None = None,
+        withdrawn: Iterable[int] = (),
+    ) -> RankedProfile:
+        """Builds a profile from a padded ballots array, merging identical rows."""
+        if weights is None:
+            weights = np.ones(array.shape[0], np.int64)
+        if array.shape[0] == 0:
+            return cls(array, np.zeros(0, np.int64), tuple(options), frozenset(withdrawn))
+        distinct, inverse = np.unique(array, axis=0, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(distinct))
+        return cls(distinct, counts.astype(np.int64), tuple(options), frozenset(withdrawn))
+
+    @property
+    def n_options(self) -> int:
+        return len(self.options)
+
+    @property
+    def n_voters(self) -> int:
+        return int(self.counts.sum())
+
+    def ballots(self) -> Iterable[tuple[tuple[int, ...], int]]:
+        """Yields each distinct ballot as a tuple of option ids, with its count."""
+        for row, count in zip(self.rankings, self.counts, strict=True):
+            yield tuple(int(o) for o in row if o != PAD), int(count)
+
+
+@dataclass(frozen=True, eq=False)
+class ApprovalProfile:
+    """Approval, knapsack or points ballots as a sparse voters x options matrix.
+
+    Attributes:
+        matrix: ``(n_distinct, n_options)`` CSR matrix; an entry is 1 for an
+            approval and the number of points for cumulative ballots.
+        counts: ``(n_distinct,)`` int64, how many voters cast row ``i``.
+        options: label of each option id.
+    """
+
+    matrix: sparse.csr_matrix
+    counts: np.ndarray
+    options: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        matrix = sparse.csr_matrix(self.matrix, dtype=np.int64)
+        counts = np.ascontiguousarray(self.counts, dtype=np.int64)
+        if matrix.shape[1] != len(self.options) or counts.shape != (matrix.shape[0],):
+            raise ValueError("matrix must have one column per option and one count per row")
+        object.__setattr__(self, "matrix", matrix)
+        object.__setattr__(self, "counts", _readonly(counts))
+
+    @classmethod
+    def from_ballots(
+        cls,
+        ballots: Iterable[Iterable[int] | dict[int, int]],
+        options: Sequence[str],
+        *,
+        weights: Iterable[int] | None = None,
+    ) -> ApprovalProfile:
+        """Builds a profile from sets of option ids (or ``{option: points}`` maps).
+
+        >>> p = ApprovalProfile.from_ballots([{0, 1}, {1}], ["a", "b"])
+        >>> p.totals().tolist()
+        [1, 2]
+        """
+        indptr, indices, data = [0], [], []
+        for ballot in ballots:
+            marks = ballot if isinstance(ballot, dict) else dict.fromkeys(ballot, 1)
+            for option, value in sorted(marks.items()):
+                indices.append(option)
+                data.append(value)
+            indptr.append(len(indices))
+        n = len(indptr) - 1
+        matrix = sparse.csr_matrix(
+            (np.array(data, np.int64), np.array(indices, np.int64), np.array(indptr, np.int64)),
+            shape=(n, len(options)),
+        )
+        counts = np.ones(n, np.int64) if weights is None else np.fromiter(weights, np.int64)
+        return cls(matrix, counts, tuple(options))
+
+    @property
+    def n_options(self) -> int:
+        return len(self.options)
+
+    @property
+    def n_voters(self) -> int:
+        return int(self.counts.sum())
+
+    def totals(self) -> np.ndarray:
+        """Approvals (or points) per option, counting each row ``counts`` times."""
+        return np.asarray(self.matrix.T @ self.counts).ravel()
+
+    def supporters(self) -> np.ndarray:
+        """Number of voters who marked each option at all (points ignored)."""
+        marked = self.matrix.copy()
+        marked.data = np.ones_like(marked.data)
+        return np.asarray(marked.T @ self.counts).ravel()
+
+
+def check_option(option: int, n_options: int) -> None:
+    """Raises BallotError when ``option`` is not an id of the profile."""
+    if not 0 <= option < n_options:
+        raise BallotError("unknown_option", f"unknown option {option}", option=option)
