@@ -117,7 +117,8 @@ class BudgetResult:
         spent: cents of the budget spent (municipal shares only).
         remaining: ``budget - spent``.
         projects: one ProjectOutcome per project, in order of consideration.
-        ranking: project labels in order of support (for ranking-then-fund rules).
+        ranking: project labels in order of the ranking rule (for rank-then-fund rules).
+        scores: project label -> score of that ranking rule (for rank-then-fund rules).
         rounds: steps taken (equal-shares iterations, Add1 increments...).
         draws: every tie-break draw.
         parameters: seed, per-voter share, cap, whatever the rule was run with.
@@ -130,12 +131,14 @@ class BudgetResult:
     remaining: int
     projects: tuple[ProjectOutcome, ...]
     ranking: tuple[str, ...] = ()
+    scores: dict[str, int | Fraction] = field(default_factory=dict)
     rounds: tuple[Round, ...] = ()
     draws: tuple[Draw, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: plain(getattr(self, f.name)) for f in fields(self)}
-        if not self.ranking:
-            del data["ranking"]
+        for optional in ("ranking", "scores"):
+            if not getattr(self, optional):
+                del data[optional]
         return data
