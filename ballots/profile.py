@@ -84,13 +84,21 @@ class RankedProfile:
         withdrawn: Iterable[int] = (),
     ) -> RankedProfile:
         """Builds a profile from a padded ballots array, merging identical rows."""
-        if weights is None:
-            weights = np.ones(array.shape[0], np.int64)
+        array = np.asarray(array)
+        if array.ndim != 2:
+            raise ValueError("rankings must be 2-D")
         if array.shape[0] == 0:
             return cls(array, np.zeros(0, np.int64), tuple(options), frozenset(withdrawn))
-        distinct, inverse = np.unique(array, axis=0, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(distinct))
-        return cls(distinct, counts.astype(np.int64), tuple(options), frozenset(withdrawn))
+        if array.max() >= len(options) or array.min() < PAD:
+            # checked before merging: an out-of-range id could collide with a valid key
+            raise ValueError("rankings refer to an option id that does not exist")
+        weights = (
+            np.ones(array.shape[0], np.int64)
+            if weights is None
+            else np.asarray(weights, dtype=np.int64)
+        )
+        distinct, counts = _merge_rows(array, weights, len(options))
+        return cls(distinct, counts, tuple(options), frozenset(withdrawn))
 
     @property
     def n_options(self) -> int:
@@ -104,6 +112,40 @@ class RankedProfile:
         """Yields each distinct ballot as a tuple of option ids, with its count."""
         for row, count in zip(self.rankings, self.counts, strict=True):
             yield tuple(int(o) for o in row if o != PAD), int(count)
+
+
+def _merge_rows(
+    array: np.ndarray, weights: np.ndarray, n_options: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``array`` in lexicographic order, with summed weights.
+
+    Same output as ``np.unique(array, axis=0)`` but much faster: when a row fits
+    in one int64 (base ``n_options + 1`` digits) the rows are sorted as scalar
+    keys, otherwise by ``np.lexsort`` over the columns. Weights are summed in
+    int64 (``np.bincount`` would go through float64).
+    """
+    n_rows, width = array.shape
+    base = n_options + 1
+    if width == 0:
+        order = np.zeros(n_rows, np.intp)
+        starts = np.zeros(1, np.intp)
+    else:
+        if width * np.log2(max(base, 2)) < 62:
+            keys = np.zeros(n_rows, np.int64)
+            for column in range(width):
+                keys *= base
+                keys += array[:, column].astype(np.int64) + 1
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            new = sorted_keys[1:] != sorted_keys[:-1]
+        else:
+            order = np.lexsort(array.T[::-1])
+            ordered = array[order]
+            new = np.any(ordered[1:] != ordered[:-1], axis=1)
+        starts = np.concatenate(([0], np.flatnonzero(new) + 1))
+    distinct = np.ascontiguousarray(array[order[starts]])
+    counts = np.add.reduceat(weights[order], starts).astype(np.int64)
+    return distinct, counts
 
 
 @dataclass(frozen=True, eq=False)
