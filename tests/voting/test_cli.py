@@ -1,0 +1,115 @@
+"""The offline tally command reproduces official outcomes and fails cleanly on bad input."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.refdata import PB, RANKED
+from voting.cli import main
+
+
+def run_json(capsys, *args: str) -> dict:
+    assert main(["tally", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def selected(path: Path) -> set[str]:
+    """Project ids marked selected=1 in a .pb file's PROJECTS section (read independently)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start, end = lines.index("PROJECTS") + 1, lines.index("VOTES")
+    header = lines[start].split(";")
+    rows = [line.split(";") for line in lines[start + 1 : end]]
+    return {row[0] for row in rows if row[header.index("selected")] == "1"}
+
+
+def test_assen_2024_with_mes_matches_official_outcome(capsys):
+    path = PB / "Netherlands_Assen_2024.pb"
+    result = run_json(capsys, str(path), "--rule", "mes")
+    assert set(result["winners"]) == selected(path)
+    assert result["remaining"] == 23_300_00
+
+
+@pytest.mark.parametrize("rule", ["points", "greedy"])
+def test_krakow_2024_swoszowice_matches_official_outcome(capsys, rule):
+    path = PB / "Poland_Krakow_2024_Swoszowice.pb"
+    result = run_json(capsys, str(path), "--rule", rule)
+    assert set(result["winners"]) == selected(path)
+
+
+def test_ballina_2015_with_irv_elects_smith(capsys):
+    result = run_json(capsys, str(RANKED / "nswla_ballina_2015.blt"), "--rule", "irv")
+    assert result["winners"] == ["SMITH Tamara"]
+    assert result["rule"] == "irv" and result["ranking"][0] == "SMITH Tamara"
+
+
+def test_portland_2024_district1_with_stv_elects_three_from_the_file(capsys):
+    result = run_json(capsys, str(RANKED / "portland_2024_district1.blt"), "--rule", "stv")
+    assert set(result["winners"]) == {"Candace Avalos", "Loretta Smith", "Jamie Dunphy"}
+
+
+def test_json_is_byte_identical_when_recomputed(tmp_path):
+    source = PB / "Netherlands_Amsterdam_588.pb"
+    copy = tmp_path / "copy.pb"
+    shutil.copy(source, copy)
+    outputs = [
+        subprocess.run([sys.executable, "-m", "voting.cli", "tally", str(p), "--rule", "mes",
+                        "--json", "--seed", "42"], capture_output=True, check=True).stdout
+        for p in (source, copy)
+    ]
+    assert outputs[0] == outputs[1]
+    assert b"." not in json.dumps(json.loads(outputs[0])["spent"]).encode()
+
+
+def test_budget_option_overrides_the_file(capsys):
+    path = PB / "Poland_Krakow_2024_Swoszowice.pb"
+    result = run_json(capsys, str(path), "--rule", "greedy", "--budget", "10000.50")
+    assert result["budget"] == 1_000_050
+    assert result["spent"] <= 1_000_050
+
+
+def test_explanation_lists_funded_and_skipped_projects(capsys):
+    assert main(["tally", str(PB / "Poland_Krakow_2024_Swoszowice.pb"), "--rule", "points"]) == 0
+    out = capsys.readouterr().out
+    assert "funded" in out and "skipped_cost" in out and "Winners:" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "args"),
+    [
+        ("not a pb file", ".pb", []),
+        ("3 1\n1 1 2 0\n0\n\"a\"\n", ".blt", []),
+        ("whatever", ".txt", []),
+        (None, ".pb", ["--rule", "stv"]),
+        (None, ".pb", ["--budget", "12.345"]),
+        (None, ".pb", ["--rule", "points"]),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path, content, suffix, args):
+    if content is None:
+        path = PB / "Netherlands_Assen_2024.pb"  # approval ballots: wrong for stv and points
+    else:
+        path = tmp_path / f"bad{suffix}"
+        path.write_text(content, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "voting.cli", "tally", str(path), *args],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert run.stderr.startswith("wijkstem: error:")
+
+
+def test_missing_file_exits_2(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "voting.cli", "tally", str(tmp_path / "no.pb")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_console_script_is_installed():
+    exe = shutil.which("wijkstem", path=str(Path(sys.executable).parent))
+    assert exe, "pip install -e . must provide the wijkstem command"
+    run = subprocess.run([exe, "tally", str(RANKED / "nswla_ballina_2015.blt")],
+                         capture_output=True, text=True, check=True)
+    assert "SMITH Tamara" in run.stdout

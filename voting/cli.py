@@ -1,0 +1,80 @@
+"""The offline tally command: ``wijkstem tally FILE [--rule NAME] ...``.
+
+Reads a Pabulib ``.pb``, a BLT ``.blt`` or a ballot ``.csv`` file, applies a rule
+and prints an explanation, or with ``--json`` the canonical result that the web
+app publishes. Bad input exits with status 2 and a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ballots.election import PBElection
+from ballots.errors import BallotError, FormatError
+from ballots.formats import load
+from voting.explain import explain
+from voting.result import canonical_json
+from voting.rules import RULES, RuleError, tally
+
+
+def parse_money(text: str) -> int:
+    """Turns '1584196.52' into integer cents; raises ValueError when not exact to the cent."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {text!r}") from None
+    cents = amount * 100
+    if not amount.is_finite() or amount < 0 or cents != cents.to_integral_value():
+        raise ValueError(f"budget must be a non-negative amount with at most 2 decimals: {text!r}")
+    return int(cents)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wijkstem", description="Wijkstem ballot tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    t = commands.add_parser("tally", help="tally a .pb, .blt or ballot .csv file")
+    t.add_argument("file", type=Path)
+    t.add_argument("--rule", choices=RULES, default=None,
+                   help="default: greedy for .pb, irv for ranked files (stv with --seats > 1)")
+    t.add_argument("--seats", type=int, default=None, help="winners of a ranked election")
+    t.add_argument("--budget", default=None, help="budget in the file's currency, e.g. 1500.50")
+    t.add_argument("--seed", default="0", help="published tie-break seed (default 0)")
+    t.add_argument("--json", action="store_true", help="print the canonical JSON result")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _tally(args)
+    except (FormatError, BallotError, RuleError, ValueError) as error:
+        print(f"wijkstem: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _tally(args: argparse.Namespace) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise ValueError(f"cannot read {args.file}: {error.strerror}") from None
+    election = load(args.file)
+    is_pb = isinstance(election, PBElection)
+    rule = args.rule or ("greedy" if is_pb else ("stv" if (args.seats or 1) > 1 else "irv"))
+    budget = parse_money(args.budget) if args.budget is not None else None
+    result = tally(election, rule, seed=args.seed, seats=args.seats, budget=budget)
+    if args.json:
+        payload = {**result.to_dict(), "ballots_sha256": hashlib.sha256(data).hexdigest()}
+        print(canonical_json(payload))
+        return 0
+    labels = {p.id: p.name for p in election.projects} if is_pb else None
+    currency = election.currency if is_pb else "EUR"
+    print(explain(result, labels=labels, currency=currency))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

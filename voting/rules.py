@@ -1,0 +1,131 @@
+"""The registry of tally rules and the one entry point that applies them to an election.
+
+Rule names are the ones the command line and the web app use. Ranking rules
+order options; on a participatory-budgeting election they are followed by
+greedy funding in that order within the budget (the Wijktop-3 way). Budget
+rules select projects directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import partial
+
+from ballots.election import PBElection, RankedElection
+from ballots.profile import RankedProfile
+from voting.equal_shares import method_of_equal_shares
+from voting.greedy import greedy
+from voting.instant_runoff import instant_runoff
+from voting.positional import borda, dowdall, wijktop_points
+from voting.result import BudgetResult, RankingResult
+from voting.schulze import schulze
+from voting.stv import single_transferable_vote
+from voting.tiebreak import TieBreak
+
+RankingRule = Callable[..., RankingResult]
+BudgetRule = Callable[..., BudgetResult]
+
+RANKING_RULES: dict[str, RankingRule] = {
+    "points": wijktop_points,
+    "borda": borda,
+    "dowdall": dowdall,
+    "irv": instant_runoff,
+    "stv": single_transferable_vote,
+    "schulze": schulze,
+}
+
+BUDGET_RULES: dict[str, BudgetRule] = {
+    "greedy": greedy,
+    "mes": partial(method_of_equal_shares, completion="add1"),
+    "mes-plain": partial(method_of_equal_shares, completion="none"),
+    "mes-greedy": partial(method_of_equal_shares, completion="add1-greedy"),
+}
+
+RULES: tuple[str, ...] = (*RANKING_RULES, *BUDGET_RULES)
+
+# Rules that elect several seats themselves; the others rank, and the winners
+# are the first ``seats`` of the ranking.
+MULTI_SEAT_RULES = frozenset({"stv"})
+
+
+class RuleError(ValueError):
+    """The rule cannot be applied to this election (unknown name, wrong ballot kind)."""
+
+
+def tally(
+    election: PBElection | RankedElection,
+    rule: str,
+    *,
+    seed: int | str = 0,
+    seats: int | None = None,
+    budget: int | None = None,
+) -> RankingResult | BudgetResult:
+    """Applies the rule named ``rule`` to an election.
+
+    Args:
+        election: a PB election (projects, budget, ballots) or a ranked election.
+        rule: a name from ``RULES``.
+        seed: the published tie-break seed.
+        seats: winners of a ranked election (default: the election's own seats).
+        budget: budget in cents overriding the PB election's own budget.
+
+    Returns:
+        A RankingResult for ranked elections, a BudgetResult for PB elections.
+
+    Raises:
+        RuleError: unknown rule, or a rule that does not fit the ballots.
+
+    >>> from ballots import RankedElection, RankedProfile
+    >>> e = RankedElection(RankedProfile.from_ballots([[0, 1], [1, 0], [0]], ["a", "b"]))
+    >>> tally(e, "irv").winners
+    ('a',)
+    """
+    if rule not in RULES:
+        raise RuleError(f"unknown rule {rule!r}; choose one of: {', '.join(RULES)}")
+    tie_break = TieBreak(seed)
+    if isinstance(election, RankedElection):
+        return _tally_ranked(election, rule, seats or election.seats, tie_break)
+    return _tally_budget(election, rule, budget, tie_break)
+
+
+def _tally_ranked(
+    election: RankedElection, rule: str, seats: int, tie_break: TieBreak
+) -> RankingResult:
+    if rule not in RANKING_RULES:
+        raise RuleError(f"rule {rule!r} allocates a budget; a ranked election needs a ranking rule")
+    if not 1 <= seats <= election.profile.n_options:
+        raise RuleError(f"seats must be between 1 and {election.profile.n_options}, not {seats}")
+    if rule in MULTI_SEAT_RULES:
+        result = RANKING_RULES[rule](election.profile, seats=seats, tie_break=tie_break)
+    else:
+        result = RANKING_RULES[rule](election.profile, tie_break=tie_break)
+        result = dataclasses.replace(result, winners=result.ranking[:seats])
+    parameters = {**result.parameters, "seats": seats, "seed": tie_break.seed}
+    return dataclasses.replace(result, rule=rule, parameters=parameters)
+
+
+def _tally_budget(
+    election: PBElection, rule: str, budget: int | None, tie_break: TieBreak
+) -> BudgetResult:
+    if budget is None and election.budget is None:
+        raise RuleError("the file has no budget; give one")
+    if rule in BUDGET_RULES:
+        result = BUDGET_RULES[rule](election, budget=budget, tie_break=tie_break)
+        return dataclasses.replace(result, rule=rule)
+    if not isinstance(election.profile, RankedProfile):
+        raise RuleError(
+            f"rule {rule!r} needs ranked (ordinal) ballots; this file has {election.vote_type}"
+        )
+    ranking = RANKING_RULES[rule](election.profile, tie_break=tie_break)
+    order = [election.index(label) for label in ranking.ranking]
+    funded = greedy(election, budget=budget, tie_break=tie_break, order=order)
+    return dataclasses.replace(
+        funded,
+        rule=rule,
+        ranking=ranking.ranking,
+        scores=ranking.scores,
+        rounds=ranking.rounds,
+        draws=tuple(tie_break.draws),
+        parameters={**ranking.parameters, **funded.parameters},
+    )
