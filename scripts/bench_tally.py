@@ -100,7 +100,8 @@ n, options, ranks, rule = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), 
 array = ranked_ballots(n, options, ranks)
 rows, counts = np.unique(array, axis=0, return_counts=True)
 rankings = [{int(c): r for r, c in enumerate(row) if c >= 0} for row in rows]
-profile = ProfileWithTies(rankings, rcounts=[int(c) for c in counts], candidates=list(range(options)))
+profile = ProfileWithTies(rankings, rcounts=[int(c) for c in counts],
+                          candidates=list(range(options)))
 if rule == "irv":
     winners = instant_runoff_for_truncated_linear_orders(profile)
 else:
@@ -131,7 +132,8 @@ from pabutools.election import parse_pabulib, Cost_Sat
 from pabutools.rules import method_of_equal_shares
 instance, profile = parse_pabulib(sys.argv[1])
 increment = 1 if sys.argv[2] == "add1" else None
-outcome = method_of_equal_shares(instance, profile, sat_class=Cost_Sat, voter_budget_increment=increment)
+outcome = method_of_equal_shares(instance, profile, sat_class=Cost_Sat,
+                                 voter_budget_increment=increment)
 print(json.dumps(sorted(p.name for p in outcome)))
 """
 
