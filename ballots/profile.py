@@ -97,7 +97,7 @@ class RankedProfile:
             if weights is None
             else np.asarray(weights, dtype=np.int64)
         )
-        distinct, counts = _merge_rows(array, weights, len(options))
+        distinct, counts = merge_rows(array, weights)
         return cls(distinct, counts, tuple(options), frozenset(withdrawn))
 
     @property
@@ -114,35 +114,38 @@ class RankedProfile:
             yield tuple(int(o) for o in row if o != PAD), int(count)
 
 
-def _merge_rows(
-    array: np.ndarray, weights: np.ndarray, n_options: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``array`` in lexicographic order, with summed weights.
+def merge_rows(array: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a 2-D int array in lexicographic order, with summed weights.
 
-    Same output as ``np.unique(array, axis=0)`` but much faster: when a row fits
-    in one int64 (base ``n_options + 1`` digits) the rows are sorted as scalar
-    keys, otherwise by ``np.lexsort`` over the columns. Weights are summed in
+    Same rows as ``np.unique(array, axis=0)`` but much faster: when a row fits in
+    one int64 (digits in base ``max - min + 1``) rows are sorted as scalar keys,
+    otherwise with ``np.lexsort`` over the columns. Weights are summed exactly in
     int64 (``np.bincount`` would go through float64).
+
+    >>> rows, counts = merge_rows(np.array([[1, 0], [0, 2], [1, 0]]), np.array([1, 1, 5]))
+    >>> rows.tolist(), counts.tolist()
+    ([[0, 2], [1, 0]], [1, 6])
     """
     n_rows, width = array.shape
-    base = n_options + 1
+    weights = np.asarray(weights, dtype=np.int64)
+    if n_rows == 0:
+        return array.copy(), np.zeros(0, np.int64)
     if width == 0:
-        order = np.zeros(n_rows, np.intp)
-        starts = np.zeros(1, np.intp)
+        return array[:1].copy(), weights.sum(keepdims=True)
+    low, high = int(array.min()), int(array.max())
+    if width * np.log2(high - low + 1) < 62:
+        keys = np.zeros(n_rows, np.int64)
+        for column in range(width):
+            keys *= high - low + 1
+            keys += array[:, column].astype(np.int64) - low
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        new = sorted_keys[1:] != sorted_keys[:-1]
     else:
-        if width * np.log2(max(base, 2)) < 62:
-            keys = np.zeros(n_rows, np.int64)
-            for column in range(width):
-                keys *= base
-                keys += array[:, column].astype(np.int64) + 1
-            order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
-            new = sorted_keys[1:] != sorted_keys[:-1]
-        else:
-            order = np.lexsort(array.T[::-1])
-            ordered = array[order]
-            new = np.any(ordered[1:] != ordered[:-1], axis=1)
-        starts = np.concatenate(([0], np.flatnonzero(new) + 1))
+        order = np.lexsort(array.T[::-1])
+        ordered = array[order]
+        new = np.any(ordered[1:] != ordered[:-1], axis=1)
+    starts = np.concatenate(([0], np.flatnonzero(new) + 1))
     distinct = np.ascontiguousarray(array[order[starts]])
     counts = np.add.reduceat(weights[order], starts).astype(np.int64)
     return distinct, counts
