@@ -1,0 +1,96 @@
+"""Named ranked profiles and the real election files, shared by the ranked-rule tests."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from ballots.profile import RankedProfile
+
+REFDATA = Path("/work/shared/refdata/ranked")
+if not REFDATA.exists():
+    REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata" / "ranked"
+
+
+def read_blt_profile(path: Path) -> tuple[RankedProfile, int]:
+    """Minimal BLT reader for the reference files (the real one lives in ballots.formats)."""
+    tokens = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
+    n_candidates, seats = int(tokens[0][0]), int(tokens[0][1])
+    ballots, weights, withdrawn = [], [], []
+    i = 1
+    if tokens[i] and tokens[i][0].startswith("-"):
+        withdrawn = [-int(t) - 1 for t in tokens[i]]
+        i += 1
+    while tokens[i] != ["0"]:
+        weight, *marks = tokens[i]
+        assert marks[-1] == "0"
+        ballots.append([int(m) - 1 for m in marks[:-1]])
+        weights.append(int(weight))
+        i += 1
+    names = [shlex.split(" ".join(t))[0] for t in tokens[i + 1 : i + 1 + n_candidates]]
+    profile = RankedProfile.from_ballots(ballots, names, weights=weights, withdrawn=withdrawn)
+    return profile, seats
+
+
+def profile_of(spec: list[tuple[int, str]], withdrawn: str = "") -> RankedProfile:
+    """Builds a profile from ``[(voters, "abc"), ...]``; options are single letters."""
+    options = sorted({c for _, order in spec for c in order} | set(withdrawn))
+    index = {c: i for i, c in enumerate(options)}
+    return RankedProfile.from_ballots(
+        [[index[c] for c in order] for _, order in spec], options,
+        weights=[n for n, _ in spec], withdrawn=[index[c] for c in withdrawn],
+    )
+
+
+@pytest.fixture(scope="session")
+def ballina() -> RankedProfile:
+    """NSW Legislative Assembly 2015, Ballina: optional preferential, one seat."""
+    return read_blt_profile(REFDATA / "nswla_ballina_2015.blt")[0]
+
+
+@pytest.fixture(scope="session")
+def portland() -> tuple[RankedProfile, int]:
+    """Portland City Council 2024, District 1: ranked up to 6, three seats."""
+    return read_blt_profile(REFDATA / "portland_2024_district1.blt")
+
+
+@pytest.fixture
+def condorcet_cycle() -> RankedProfile:
+    """a > b > c > a, each pairwise contest won 2 to 1: no Condorcet winner."""
+    return profile_of([(1, "abc"), (1, "bca"), (1, "cab")])
+
+
+@pytest.fixture
+def majority_winner() -> RankedProfile:
+    """b is first on 6 of 11 ballots."""
+    return profile_of([(6, "bac"), (3, "abc"), (2, "cab")])
+
+
+@pytest.fixture
+def condorcet_not_plurality() -> RankedProfile:
+    """c beats a and b pairwise but has the fewest first preferences; IRV elects b.
+
+    First preferences a 8, b 9, c 5; c is eliminated, 2 go to a and 3 to b,
+    so b wins 12 of 22. Pairwise c beats a 14 to 8 and b 13 to 9.
+    """
+    return profile_of([(8, "acb"), (9, "bca"), (2, "cab"), (3, "cba")])
+
+
+@pytest.fixture
+def truncated_three_way() -> RankedProfile:
+    """Bullet votes exhaust: a 5 (bullet), b 4 > c, c 3 > b; c out, b wins 7 of 12."""
+    return profile_of([(5, "a"), (4, "bc"), (3, "cb")])
+
+
+@pytest.fixture
+def with_withdrawn() -> RankedProfile:
+    """a is withdrawn; its 5 first preferences go to c, who then wins everywhere."""
+    return profile_of([(5, "acb"), (4, "bc"), (3, "cb")], withdrawn="a")
+
+
+@pytest.fixture
+def empty_profile() -> RankedProfile:
+    """Three options and no ballots at all."""
+    return RankedProfile.from_ballots([], ["a", "b", "c"])
