@@ -5,13 +5,11 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ballots.profile import RankedProfile
-
-REFDATA = Path("/work/shared/refdata/ranked")
-if not REFDATA.exists():
-    REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata" / "ranked"
+from tests.refdata import RANKED
 
 
 def read_blt_profile(path: Path) -> tuple[RankedProfile, int]:
@@ -47,13 +45,13 @@ def profile_of(spec: list[tuple[int, str]], withdrawn: str = "") -> RankedProfil
 @pytest.fixture(scope="session")
 def ballina() -> RankedProfile:
     """NSW Legislative Assembly 2015, Ballina: optional preferential, one seat."""
-    return read_blt_profile(REFDATA / "nswla_ballina_2015.blt")[0]
+    return read_blt_profile(RANKED / "nswla_ballina_2015.blt")[0]
 
 
 @pytest.fixture(scope="session")
 def portland() -> tuple[RankedProfile, int]:
     """Portland City Council 2024, District 1: ranked up to 6, three seats."""
-    return read_blt_profile(REFDATA / "portland_2024_district1.blt")
+    return read_blt_profile(RANKED / "portland_2024_district1.blt")
 
 
 @pytest.fixture
@@ -94,3 +92,33 @@ def with_withdrawn() -> RankedProfile:
 def empty_profile() -> RankedProfile:
     """Three options and no ballots at all."""
     return RankedProfile.from_ballots([], ["a", "b", "c"])
+
+
+def random_profile(seed: int, *, voters: int, options: int, truncate: bool,
+                   withdrawn: tuple[int, ...] = ()) -> RankedProfile:
+    """Random rankings from a seeded numpy RNG; truncated ones keep 1..n marks."""
+    rng = np.random.default_rng(seed)
+    rows = np.argsort(rng.random((voters, options)), axis=1)
+    if truncate:
+        lengths = rng.integers(1, options + 1, voters)
+        rows[np.arange(options)[None, :] >= lengths[:, None]] = -1
+    return RankedProfile.from_array(rows, [f"c{i}" for i in range(options)], withdrawn=withdrawn)
+
+
+def to_pref_voting(profile: RankedProfile):
+    """The same ballots as a pref_voting Profile (complete) or ProfileWithTies (truncated).
+
+    Candidates are the option ids; a ProfileWithTies uses extended strict
+    preference, so a ranked candidate beats an unranked one, as in Wijkstem.
+    """
+    from pref_voting.profiles import Profile
+    from pref_voting.profiles_with_ties import ProfileWithTies
+
+    ballots = list(profile.ballots())
+    rows, counts = [list(b) for b, _ in ballots], [c for _, c in ballots]
+    if all(len(r) == profile.n_options for r in rows):
+        return Profile(rows, rcounts=counts)
+    result = ProfileWithTies([{c: i + 1 for i, c in enumerate(r)} for r in rows], rcounts=counts,
+                             candidates=list(range(profile.n_options)))
+    result.use_extended_strict_preference()
+    return result
