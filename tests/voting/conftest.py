@@ -105,11 +105,12 @@ def random_profile(seed: int, *, voters: int, options: int, truncate: bool,
     return RankedProfile.from_array(rows, [f"c{i}" for i in range(options)], withdrawn=withdrawn)
 
 
-def to_pref_voting(profile: RankedProfile):
+def to_pref_voting(profile: RankedProfile, *, extended: bool = True):
     """The same ballots as a pref_voting Profile (complete) or ProfileWithTies (truncated).
 
-    Candidates are the option ids; a ProfileWithTies uses extended strict
-    preference, so a ranked candidate beats an unranked one, as in Wijkstem.
+    Candidates are the option ids. With ``extended`` a ProfileWithTies uses
+    extended strict preference, so a ranked candidate beats an unranked one, as
+    in Wijkstem (pairwise counts only; slow on big files, and STV needs none).
     """
     from pref_voting.profiles import Profile
     from pref_voting.profiles_with_ties import ProfileWithTies
@@ -120,5 +121,6 @@ def to_pref_voting(profile: RankedProfile):
         return Profile(rows, rcounts=counts)
     result = ProfileWithTies([{c: i + 1 for i, c in enumerate(r)} for r in rows], rcounts=counts,
                              candidates=list(range(profile.n_options)))
-    result.use_extended_strict_preference()
+    if extended:
+        result.use_extended_strict_preference()
     return result
