@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import shlex
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from ballots.formats.blt import read_blt
 from ballots.profile import RankedProfile
 from tests.refdata import RANKED
-
-
-def read_blt_profile(path: Path) -> tuple[RankedProfile, int]:
-    """Minimal BLT reader for the reference files (the real one lives in ballots.formats)."""
-    tokens = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
-    n_candidates, seats = int(tokens[0][0]), int(tokens[0][1])
-    ballots, weights, withdrawn = [], [], []
-    i = 1
-    if tokens[i] and tokens[i][0].startswith("-"):
-        withdrawn = [-int(t) - 1 for t in tokens[i]]
-        i += 1
-    while tokens[i] != ["0"]:
-        weight, *marks = tokens[i]
-        assert marks[-1] == "0"
-        ballots.append([int(m) - 1 for m in marks[:-1]])
-        weights.append(int(weight))
-        i += 1
-    names = [shlex.split(" ".join(t))[0] for t in tokens[i + 1 : i + 1 + n_candidates]]
-    profile = RankedProfile.from_ballots(ballots, names, weights=weights, withdrawn=withdrawn)
-    return profile, seats
 
 
 def profile_of(spec: list[tuple[int, str]], withdrawn: str = "") -> RankedProfile:
@@ -45,13 +23,14 @@ def profile_of(spec: list[tuple[int, str]], withdrawn: str = "") -> RankedProfil
 @pytest.fixture(scope="session")
 def ballina() -> RankedProfile:
     """NSW Legislative Assembly 2015, Ballina: optional preferential, one seat."""
-    return read_blt_profile(RANKED / "nswla_ballina_2015.blt")[0]
+    return read_blt(RANKED / "nswla_ballina_2015.blt").profile
 
 
 @pytest.fixture(scope="session")
 def portland() -> tuple[RankedProfile, int]:
     """Portland City Council 2024, District 1: ranked up to 6, three seats."""
-    return read_blt_profile(RANKED / "portland_2024_district1.blt")
+    election = read_blt(RANKED / "portland_2024_district1.blt")
+    return election.profile, election.seats
 
 
 @pytest.fixture
