@@ -26,6 +26,12 @@ excluded, and in ``transfers`` the quota, the votes exhausted so far and the
 surplus or exclusion moved in that round: ``from``, ``transfer_value``, ``to``
 (option -> votes) and ``to_exhausted``.
 
+Checked against Portland City Council 2024, District 1 (3 seats, whose
+official count also passes surpluses on fractionally from all of a winner's
+ballots): same three winners, and against pref_voting's ``stv_scottish``, which
+truncates values to five decimals and breaks ties by earlier stages; the two
+can differ only on such ties or when the truncation decides an exclusion.
+
 The ranking is: the elected in order of election, the others still in the
 count by tally, the excluded (last excluded first), then withdrawn options.
 ``scores`` holds each option's tally when elected, excluded, or at the end.

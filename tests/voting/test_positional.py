@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import voting._ranked
 import voting.positional
 from ballots.profile import RankedProfile
 from tests.refdata import PB
@@ -21,9 +22,10 @@ from voting.tiebreak import TieBreak
 KRAKOW = PB / "Poland_Krakow_2024_Swoszowice.pb"
 
 
-def test_docstring_examples() -> None:
-    outcome = doctest.testmod(voting.positional)
-    assert outcome.attempted >= 4 and outcome.failed == 0
+@pytest.mark.parametrize("module", [voting.positional, voting._ranked])
+def test_docstring_examples(module) -> None:
+    outcome = doctest.testmod(module)
+    assert outcome.attempted >= 1 and outcome.failed == 0
 
 
 def _krakow() -> tuple[RankedProfile, dict[str, int]]:
