@@ -113,7 +113,7 @@ class _Parser:
 
     def fail(self, reason: str, line: int | None = None) -> FormatError:
         """A FormatError at ``line`` (default: the current line)."""
-        return FormatError(reason, line=self.reader.line_num if line is None else line,
+        return FormatError(reason, line=max(1, self.reader.line_num) if line is None else line,
                            path=self.path)
 
     def rows(self) -> Iterator[list[str]]:
