@@ -100,7 +100,8 @@ def _tally_ranked(
         result = RANKING_RULES[rule](election.profile, seats=seats, tie_break=tie_break)
     else:
         result = RANKING_RULES[rule](election.profile, tie_break=tie_break)
-        result = dataclasses.replace(result, winners=result.ranking[:seats])
+        winners = result.ranking[:seats] if election.profile.n_voters else ()
+        result = dataclasses.replace(result, winners=winners)
     parameters = {**result.parameters, "seats": seats, "seed": tie_break.seed}
     return dataclasses.replace(result, rule=rule, parameters=parameters)
 
@@ -117,7 +118,11 @@ def _tally_budget(
         raise RuleError(
             f"rule {rule!r} needs ranked (ordinal) ballots; this file has {election.vote_type}"
         )
-    ranking = RANKING_RULES[rule](election.profile, tie_break=tie_break)
+    options = {}
+    if rule == "points" and election.meta.get("max_length", "").isdigit():
+        # A Wijktop-3 ballot gives 3-2-1 even if nobody filled all three places.
+        options["k"] = int(election.meta["max_length"])
+    ranking = RANKING_RULES[rule](election.profile, tie_break=tie_break, **options)
     order = [election.index(label) for label in ranking.ranking]
     funded = greedy(election, budget=budget, tie_break=tie_break, order=order)
     return dataclasses.replace(
