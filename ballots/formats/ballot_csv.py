@@ -243,7 +243,7 @@ def write_ballot_csv(
     writer = csv.writer(out, lineterminator="\n")
     labels = profile.options
     if isinstance(profile, RankedProfile):
-        width = max(1, max((len(b) for b, _ in profile.ballots()), default=1))
+        width = max(1, profile.rankings.shape[1])  # keeps the rank columns of the source
         writer.writerow([f"rank_{i}" for i in range(1, width + 1)])
         for ballot, count in profile.ballots():
             cells = [labels[o] for o in ballot] + [""] * (width - len(ballot))
