@@ -1,0 +1,50 @@
+"""Wijkstem web app: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Builds the app from defaults, then the environment or ``test_config``.
+
+    Args:
+        test_config: settings that replace the environment (tests).
+
+    Returns:
+        The configured Flask app, e.g. ``create_app({"DATABASE_URL": "sqlite://"})``.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=os.environ.get("WIJKSTEM_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    from app import access, config, db, errors, i18n, templating
+    from app.extensions import csrf, limiter
+
+    app.config.from_mapping(config.DEFAULTS)
+    if test_config is None:
+        app.config.from_mapping(config.from_environment(app.instance_path))
+    else:
+        app.config.from_mapping(test_config)
+
+    errors.init_app(app)
+    db.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    access.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from app.blueprints import auth, home
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(auth.bp)
+    return app

@@ -1,0 +1,60 @@
+"""Friendly error pages in the user's language; never a traceback."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
+
+MESSAGES = {
+    400: (_l("Bad request"),
+          _l("The request could not be processed. Please check what you entered.")),
+    403: (_l("No access"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("This page does not exist (any more).")),
+    405: (_l("Method not allowed"), _l("This page cannot be used in this way.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a moment and try again.")),
+    500: (_l("Something went wrong"),
+          _l("Something went wrong on our side. Please try again later.")),
+}
+CSRF_MESSAGE = _l("The form has expired or was not sent from this site. Please try again.")
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` limited to what a 32-bit database column holds, so a huge id is a 404."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
+    """The error page for ``status``."""
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", title=title, message=detail or message,
+                           status=status), status
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int]:
+    """Renders any HTTP error with our page."""
+    code = error.code or 500
+    return render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
+
+
+def handle_csrf_error(_error: CSRFError) -> tuple[str, int]:
+    """A missing or stale CSRF token: a 400 that says what to do."""
+    return render_error(400, str(CSRF_MESSAGE))
+
+
+def handle_unexpected(_error: Exception) -> tuple[str, int]:
+    """Anything unforeseen: a 500 page without details."""
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    """Registers the error handlers and the bounded int converter."""
+    app.url_map.converters["int"] = DatabaseIntConverter
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

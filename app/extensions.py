@@ -1,0 +1,13 @@
+"""Flask extensions, created unbound and bound to each app in create_app."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+# Storage comes from RATELIMIT_STORAGE_URI so that several processes can share counters.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

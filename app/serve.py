@@ -1,0 +1,72 @@
+"""Serves Wijkstem with gunicorn: migrate, seed the demo when new, print logins, serve.
+
+Run as ``python -m app.serve`` (``./scripts/run`` does). PORT sets the port
+(8000), WIJKSTEM_WORKERS the number of worker processes (2 x cores + 1).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from app import create_app, migrate
+from app.db import EXTENSION, get_session
+from app.services import demo
+
+
+class WijkstemServer(BaseApplication):
+    """Gunicorn running ``create_app()`` in every worker (no state shared across the fork)."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Passes our options to gunicorn."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        """The WSGI app of one worker."""
+        return create_app()
+
+
+def prepare() -> tuple[str, bool]:
+    """Migrates the database to head and seeds the demo when it has no wijken.
+
+    Returns:
+        The base URL and whether the demo was seeded just now.
+    """
+    app = create_app()
+    migrate.upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        seeded = demo.seed_if_empty(get_session())
+    app.extensions[EXTENSION].dispose()
+    return app.config["BASE_URL"], seeded
+
+
+def main() -> None:
+    """Prepares the database, prints where to go and serves until stopped."""
+    port = int(os.environ.get("PORT", "8000"))
+    os.environ.setdefault("WIJKSTEM_BASE_URL", f"http://127.0.0.1:{port}")
+    _base_url, seeded = prepare()
+    workers = int(os.environ.get("WIJKSTEM_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+    print(f"Wijkstem runs at http://127.0.0.1:{port}/", flush=True)
+    print("Demo logins (username / password):" if seeded else "Demo logins, if seeded earlier:")
+    for username, password, role, wijk in demo.DEMO_LOGINS:
+        print(f"  {role:<10} {username} / {password}" + (f"  ({wijk})" if wijk else ""))
+    print("Stop with Ctrl+C.", flush=True)
+    WijkstemServer({
+        "bind": f"127.0.0.1:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "accesslog": "-",
+        "timeout": 60,
+    }).run()
+
+
+if __name__ == "__main__":
+    main()

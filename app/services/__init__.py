@@ -1,0 +1,1 @@
+"""Business rules: the only layer that talks to both the ORM and the core."""
