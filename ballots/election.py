@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from ballots.profile import ApprovalProfile, RankedProfile
 
@@ -28,7 +28,10 @@ class Project:
 
     def __post_init__(self) -> None:
         if self.cost < 0 or not 0 <= self.cofinancing <= self.cost:
-            raise ValueError(f"project {self.id}: cost and co-financing must be 0 <= cofinancing <= cost")
+            raise ValueError(
+                f"project {self.id}: need 0 <= co-financing <= cost, got "
+                f"{self.cofinancing} and {self.cost}"
+            )
 
     @property
     def municipal_cost(self) -> int:

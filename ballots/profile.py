@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from ballots.errors import BallotError
+
+if TYPE_CHECKING:  # scipy.sparse costs 0.25 s to import; load it when first needed
+    from scipy import sparse
 
 PAD = -1
 
@@ -167,6 +170,8 @@ class ApprovalProfile:
     options: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        from scipy import sparse
+
         matrix = sparse.csr_matrix(self.matrix, dtype=np.int64)
         counts = np.ascontiguousarray(self.counts, dtype=np.int64)
         if matrix.shape[1] != len(self.options) or counts.shape != (matrix.shape[0],):
@@ -196,6 +201,8 @@ class ApprovalProfile:
                 data.append(value)
             indptr.append(len(indices))
         n = len(indptr) - 1
+        from scipy import sparse
+
         matrix = sparse.csr_matrix(
             (np.array(data, np.int64), np.array(indices, np.int64), np.array(indptr, np.int64)),
             shape=(n, len(options)),

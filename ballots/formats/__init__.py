@@ -38,7 +38,7 @@ def load(path: str | os.PathLike[str]) -> PBElection | RankedElection:
         FormatError: unknown extension, unreadable file or malformed content.
 
     Example:
-        >>> load("/work/shared/refdata/ranked/nswla_ballina_2015.blt").profile.n_voters
+        >>> load("../shared/refdata/ranked/nswla_ballina_2015.blt").profile.n_voters
         47458
     """
     extension = os.path.splitext(os.fspath(path))[1].lower()

@@ -80,7 +80,7 @@ def read_pb(source: Source) -> PBElection:
         FormatError: for any malformed input, naming the line.
 
     Example:
-        >>> e = read_pb("/work/shared/refdata/pb/Netherlands_Amsterdam_643.pb")
+        >>> e = read_pb("../shared/refdata/pb/Netherlands_Amsterdam_643.pb")
         >>> e.budget, e.vote_type, e.profile.n_voters, e.profile.totals().tolist()
         (572000, 'choose-1', 66, [40, 21, 5])
     """

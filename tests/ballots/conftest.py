@@ -1,13 +1,13 @@
 """Shared helpers for the ballot-library tests: reference files and equality."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ballots.profile import ApprovalProfile, RankedProfile
+from tests.refdata import REFDATA as REFDATA_DIR
 
-REFDATA = Path("/work/shared/refdata")
+REFDATA = REFDATA_DIR
 PB_FILES = sorted((REFDATA / "pb").glob("*.pb"))
 BLT_FILES = sorted((REFDATA / "ranked").glob("*.blt"))
 
