@@ -24,7 +24,7 @@ def write_pb(election: PBElection, file: Source) -> None:
     Example:
         >>> import io
         >>> from ballots.formats.pabulib import read_pb
-        >>> e = read_pb("/work/shared/refdata/pb/Netherlands_Amsterdam_643.pb")
+        >>> e = read_pb("../shared/refdata/pb/Netherlands_Amsterdam_643.pb")
         >>> out = io.StringIO(); write_pb(e, out)
         >>> read_pb(io.StringIO(out.getvalue())).profile.totals().tolist()
         [40, 21, 5]
