@@ -1,0 +1,94 @@
+"""Completing equal shares: Add1 (raise every share while the outcome fits) and greedy fill.
+
+Add1 is the completion Assen 2024 and Świecie 2023 used, and what pabutools
+computes with ``voter_budget_increment``: start from ``budget / voters`` per
+voter; while the outcome is not exhaustive (an unfunded project that someone
+approves still fits in the money left), add one currency unit to every
+voter's share and run again; stop at the first exhaustive outcome, or, when an
+outcome costs more than the budget, keep the one before it.
+
+Running every increment is slow on city-size elections (Warsaw 2026 needs
+185), so increments whose outcome provably equals the current one are
+skipped. The proof, for a fixed sequence of selections: more start money
+never leaves a voter with less money after a step, so every project's rho
+can only fall as the share grows. If the runs at shares ``s0 < s1`` select
+the same projects in the same order, and at every step the best *other*
+project at ``s1`` has a larger rho than the selected one at ``s0``, then at
+every share in between the same project wins each step with no tie, and the
+outcome is the same. Failed checks fall back to single increments, so the
+result is always that of the plain increment-by-increment loop.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from voting.equal_shares_run import SCREEN, Ballots, Run, run_equal_shares
+from voting.tiebreak import TieBreak
+
+
+def fork(tie_break: TieBreak) -> TieBreak:
+    """A copy of ``tie_break`` whose draws continue from the original's."""
+    copy = TieBreak(tie_break.seed)
+    copy.draws = list(tie_break.draws)
+    return copy
+
+
+def is_exhaustive(ballots: Ballots, chosen: list[int], left: int,
+                  funded: np.ndarray | None = None) -> bool:
+    """Whether no eligible project outside ``chosen`` fits in ``left`` cents."""
+    out = ballots.eligible.copy()
+    out[chosen] = False
+    if funded is not None:
+        out &= ~funded
+    return not bool((ballots.prices[out] <= left).any())
+
+
+def same_outcome_between(low: Run, high: Run) -> bool:
+    """Whether every share between the two runs' shares gives ``low``'s outcome (see above)."""
+    if low.chosen != high.chosen:
+        return False
+    return all(runner_up > float(selection.rho) * (1 + SCREEN)
+               for selection, runner_up in zip(low.selections, high.runner_up, strict=True))
+
+
+def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
+         *, unit: int = 100) -> tuple[Run, TieBreak, int, int]:
+    """Equal shares with the Add1 completion.
+
+    Args:
+        ballots: the prepared ballots.
+        budget: cents to spend.
+        n_voters: number of voters (the start share is budget / n_voters).
+        tie_break: the lottery; each run draws from its own fork of it.
+        unit: the increment per voter, in cents (one currency unit).
+
+    Returns:
+        the kept run, the fork of the lottery it drew from, the number of
+        increments in its share, and how many runs were computed.
+    """
+    start = Fraction(budget, n_voters) if n_voters else Fraction(0)
+
+    def run_at(k: int) -> tuple[Run, TieBreak]:
+        lottery = fork(tie_break)
+        return run_equal_shares(ballots, start + unit * k, lottery), lottery
+
+    k, runs = 0, 1
+    current, lottery = run_at(0)
+    jump = 1
+    while not is_exhaustive(ballots, current.chosen, budget - current.cost(ballots)):
+        candidate, candidate_lottery = run_at(k + jump)
+        runs += 1
+        if same_outcome_between(current, candidate):
+            k, current, lottery = k + jump, candidate, candidate_lottery
+            jump *= 2
+            continue
+        if jump > 1:
+            jump //= 2
+            continue
+        if candidate.cost(ballots) > budget:
+            break
+        k, current, lottery = k + 1, candidate, candidate_lottery
+    return current, lottery, k, runs
