@@ -21,6 +21,7 @@ from app.models.initiatives import (  # noqa: E402
     Review,
     Support,
 )
+from app.models.outbox import OutboxMessage  # noqa: E402
 from app.models.places import Stadsdeel, Wijk  # noqa: E402
 from app.models.rounds import PHASES, QUESTION_KINDS, ROUND_KINDS, Question, Round, Stembureau  # noqa: E402
 from app.models.time import utcnow  # noqa: E402
@@ -29,6 +30,6 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "INITIATIVE_STATUSES", "PHASES", "QUESTION_KINDS", "ROLES", "ROUND_KINDS",
-    "Account", "AuditEvent", "CostLine", "Initiative", "Initiator", "Question", "Review",
-    "Round", "Stadsdeel", "Stembureau", "Support", "Wijk", "metadata", "utcnow",
+    "Account", "AuditEvent", "CostLine", "Initiative", "Initiator", "OutboxMessage", "Question",
+    "Review", "Round", "Stadsdeel", "Stembureau", "Support", "Wijk", "metadata", "utcnow",
 ]
