@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("WIJKSTEM_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,
     )
-    from app import access, config, db, errors, i18n, templating
+    from app import access, config, db, errors, hardening, i18n, templating
     from app.extensions import csrf, limiter
 
     app.config.from_mapping(config.DEFAULTS)
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     errors.init_app(app)
+    hardening.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
@@ -43,8 +44,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from app.blueprints import auth, home
+    from app.blueprints import admin, auth, committee, home
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(committee.bp)
     return app

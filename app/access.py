@@ -25,6 +25,7 @@ from app.models import (
     Question,
     Review,
     Round,
+    Stadsdeel,
     Stembureau,
     Support,
     Wijk,
@@ -128,11 +129,19 @@ def committee_of_wijk(view: View) -> View:
 
 
 def official_of_stadsdeel(view: View) -> View:
-    """An official of the stadsdeel of the wijk in the URL, or an admin."""
+    """An official of the stadsdeel in the URL (or of the wijk in the URL), or an admin."""
     @wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not may_review_in_wijk(current_user, wijk_of_view(kwargs)):
+        if "stadsdeel_id" in kwargs:
+            if get_session().get(Stadsdeel, kwargs["stadsdeel_id"]) is None:
+                abort(404)
+            allowed = current_user.role == "admin" or (
+                current_user.role == "official"
+                and current_user.stadsdeel_id == kwargs["stadsdeel_id"])
+        else:
+            allowed = may_review_in_wijk(current_user, wijk_of_view(kwargs))
+        if not allowed:
             abort(403)
         return view(*args, **kwargs)
     return wrapped

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import Flask, current_app, url_for
-from flask_babel import format_date, format_decimal
-
-from app.forms.fields import format_euros
+from flask_babel import format_currency, format_date, format_decimal
 
 
 def url_if(endpoint: str, **values: object) -> str | None:
@@ -27,9 +26,16 @@ def number(value: int | None) -> str:
     return format_decimal(value or 0)
 
 
+def euros(cents: int | None) -> str:
+    """An amount of cents in euros, written the user's way (€ 3.000,00 in Dutch)."""
+    if cents is None:
+        return "–"
+    return format_currency(Decimal(cents) / 100, "EUR")
+
+
 def init_app(app: Flask) -> None:
     """Registers the filters and globals."""
-    app.jinja_env.filters["euros"] = format_euros
+    app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["nice_date"] = nice_date
     app.jinja_env.filters["number"] = number
     app.jinja_env.globals["url_if"] = url_if

@@ -8,9 +8,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, StringField
+from wtforms.validators import ValidationError
 
 # "3", "3,50", "3.50", "1250,00" (no thousands separators: "1.250" is ambiguous).
 _EURO = re.compile(r"^(\d{1,12})(?:[.,](\d{1,2}))?$")
+
+
+_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_markup(_form: Any, field: Any) -> None:
+    """Refuses HTML tags and control characters in free text (escaping is the second guard)."""
+    if isinstance(field.data, str) and _MARKUP.search(field.data):
+        raise ValidationError(_l("Text may not contain HTML tags or control characters."))
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -15,9 +15,10 @@ QUESTION_KINDS = ("ranked", "approval", "knapsack", "points", "yesno")
 class Round(SQLModel, table=True):
     """One round in one wijk, moving forward through ``PHASES``.
 
-    The budget is ``budget_rate_cents`` per inhabitant of the wijk, unless
-    ``budget_fixed_cents`` is set, which then wins. Phase dates are the first
-    day of each phase; voting runs from ``voting_start`` to ``voting_end``.
+    The budget is ``budget_rate_cents`` per inhabitant of the wijk (the rounds
+    service fills in 300), unless ``budget_fixed_cents`` is set, which then wins.
+    Phase dates are the first day of each phase; voting runs from
+    ``voting_start`` to ``voting_end``.
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -30,7 +31,7 @@ class Round(SQLModel, table=True):
     voting_start: date | None = None
     voting_end: date | None = None
     counting_start: date | None = None
-    budget_rate_cents: int | None = Field(default=300, sa_type=BigInteger)
+    budget_rate_cents: int | None = Field(default=None, sa_type=BigInteger)
     budget_fixed_cents: int | None = Field(default=None, sa_type=BigInteger)
     min_age_text: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)

@@ -42,12 +42,33 @@ MESSAGES: dict[str, Any] = {
     "dates_out_of_order": _l("The phase dates must follow each other in time."),
     "needs_max_choices": _l("Give the number of choices (k) for this question."),
     "needs_points_total": _l("Give the number of points to divide for this question."),
+    "bad_postcode": _l("%(postcode)s is not a postcode (1234 or 1234AB)."),
+    "name_missing": _l("Give a name."),
+    "bad_inhabitants": _l("The number of inhabitants must be between 0 and 10,000,000."),
+    "csv_missing_column": _l("Column %(column)s is missing."),
+    "csv_encoding": _l("The file is not a readable text (CSV) file."),
+    "csv_too_many_rows": _l("The file has more than %(limit)s rows."),
+    "csv_duplicate": _l("This wijk already appears on line %(other)s."),
+    "csv_broken": _l("This line cannot be read as CSV."),
+    "csv_empty": _l("The file contains no wijken."),
+    "csv_extra_cells": _l("This line has more cells than the header."),
+    "csv_no_name": _l("The name of the wijk is missing."),
+    "csv_too_long": _l("The value in column %(column)s is too long."),
+    "csv_bad_count": _l("'%(value)s' is not a number of inhabitants."),
+    "csv_no_stadsdeel": _l("No stadsdeel: add a stadsdeel column or choose one above."),
+    "csv_bad_code": _l("The code may only contain letters and digits (at most 20)."),
+    "csv_code_name_clash": _l("The code belongs to another wijk than the name."),
 }
 
 
 def message(error: ServiceError) -> str:
     """The translated message for ``error`` (its code when none is known)."""
-    text = MESSAGES.get(error.code)
+    return message_for(error.code, error.params)
+
+
+def message_for(code: str, params: dict[str, Any] | None = None) -> str:
+    """The translated message for a problem ``code`` with its values."""
+    text = MESSAGES.get(code)
     if text is None:
-        return error.code
-    return str(text) % error.params if error.params else str(text)
+        return code
+    return str(text) % params if params else str(text)

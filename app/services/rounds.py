@@ -75,8 +75,10 @@ def create_round(session: Session, wijk_id: int, values: dict[str, Any],
         raise ServiceError("not_found")
     values = {"budget_rate_cents": DEFAULT_RATE_CENTS, **values}
     _check_values(values)
-    round_ = Round(wijk_id=wijk_id, phase="draft",
-                   **{k: v for k, v in values.items() if k in ROUND_FIELDS})
+    round_ = Round(wijk_id=wijk_id, phase="draft")
+    for name in ROUND_FIELDS:
+        if name in values:
+            setattr(round_, name, values[name])
     session.add(round_)
     session.flush()
     if round_.kind == "wijktop3":

@@ -344,3 +344,17 @@ def empty_database_url(backend: str, request: pytest.FixtureRequest,
     templates.execute(f"CREATE DATABASE {name}")
     yield templates.url(name)
     templates.drop(name)
+
+
+def snapshot(app: Flask) -> dict[str, list[tuple]]:
+    """Every row of every table, to assert that a refused request changed nothing."""
+    from app.models import metadata
+
+    with app.extensions[EXTENSION].connect() as connection:
+        return {table.name: sorted(map(tuple, connection.execute(table.select()).all()), key=repr)
+                for table in metadata.sorted_tables}
+
+
+def page_text(response) -> str:
+    """A response body as text with non-breaking spaces made plain (for money like € 3,00)."""
+    return response.get_data(as_text=True).replace("\u00a0", " ")
