@@ -1,14 +1,11 @@
 """One run of the Method of Equal Shares from a given per-voter share, exact and fast.
 
-Why it is fast: a voter's remaining money depends only on the start share
-and on which selected projects the voter approved, and voters with the same
-remaining money behave the same from then on. So voters are kept in
-*classes* of equal remaining money, with a dense ``classes x projects``
-matrix of supporter counts. Money is exact: every class holds an integer
-numerator over one common denominator (cents / ``denominator``), which is
-much faster than a ``Fraction`` per class. Each step screens every project
-with float arithmetic and then decides exactly among the projects whose float
-value is within a relative ``SCREEN`` of the best; floats never decide.
+Voters are handled in classes of equal money (``voting.equal_shares_classes``).
+Each step screens projects with float arithmetic, lazily: a project's rho
+never falls during a run, so projects are evaluated in order of the last value
+seen and only until the rest are clearly worse. The step is then decided
+exactly among the projects whose float rho is within a relative ``SCREEN`` of
+the best; floats never decide.
 """
 
 from __future__ import annotations
@@ -21,10 +18,9 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
+from voting.equal_shares_classes import SCREEN, Classes
 from voting.tiebreak import TieBreak
 
-# Relative width of the float screens; float errors here are around 1e-12.
-SCREEN = 1e-7
 # Projects whose rho is computed together while screening.
 BATCH = 8
 
@@ -89,178 +85,6 @@ class Ballots:
         return np.asarray(self.weighted.sum(axis=0)).ravel()
 
 
-class Classes:
-    """Voters grouped by equal remaining money ``nums[c] / denominator`` cents."""
-
-    def __init__(self, ballots: Ballots, share: Fraction) -> None:
-        self.ballots = ballots
-        self.row_class = np.zeros(ballots.weighted.shape[0], np.int64)
-        self.denominator = share.denominator
-        self.nums = np.array([share.numerator], dtype=object)
-        self.money_f = np.array([float(share)])
-        # Counts are float64 for fast products; they stay exact integers below 2**53.
-        self.matrix = ballots.supporters.astype(np.float64).reshape(1, -1)
-        self.sizes = np.array([float(ballots.row_counts.sum())])
-        self.dead = 0
-
-    def money(self, c: int) -> Fraction:
-        """Exact money of each voter of class ``c``, in cents."""
-        return Fraction(self.nums[c], self.denominator)
-
-    def total_money(self, option: int) -> Fraction:
-        """Total money left with the supporters of ``option``."""
-        column = self.matrix[:, option]
-        members = np.flatnonzero(column)
-        return Fraction(_dot(column[members], self.nums[members]), self.denominator)
-
-    def payment(self, option: int, estimate: float) -> Fraction:
-        """Smallest q with the sum over supporters of min(money, q) equal to the price.
-
-        ``estimate`` (the float q) splits the supporters into sure payers of all
-        they have, sure payers of q, and a few near q handled in exact order;
-        the split is then checked exactly and redone in full if it was wrong.
-        """
-        column = self.matrix[:, option]
-        members = np.flatnonzero(column)
-        money = self.money_f[members]
-        low, high = estimate * (1 - SCREEN), estimate * (1 + SCREEN)
-        poor, rich = members[money < low], members[money > high]
-        near = members[(money >= low) & (money <= high)].tolist()
-        price = int(self.ballots.prices[option])
-        found = self._solve(price, column, poor, near)
-        if found is not None:
-            owed, count = found
-            poorest_rich = min(self.nums[rich]) if len(rich) else None
-            richest_poor = max(self.nums[poor]) if len(poor) else None
-            if ((richest_poor is None or richest_poor * count <= owed)
-                    and (poorest_rich is None or poorest_rich * count >= owed)):
-                return Fraction(owed, count * self.denominator)
-        found = self._solve(price, column, members[:0], members.tolist())
-        assert found is not None, "payment asked for an unaffordable project"
-        owed, count = found
-        return Fraction(owed, count * self.denominator)
-
-    def _solve(self, price: int, column: np.ndarray, poor: np.ndarray,
-               near: list[int]) -> tuple[int, int] | None:
-        """(price * denominator - paid by the poor, number still paying) for q."""
-        owed = price * self.denominator
-        owed -= _dot(column[poor], self.nums[poor])
-        count = int(column.sum()) - int(column[poor].sum())
-        for c in sorted(near, key=lambda c: self.nums[c]):
-            if owed <= count * self.nums[c]:
-                return owed, count
-            owed -= int(column[c]) * self.nums[c]
-            count -= int(column[c])
-        return (owed, count) if count > 0 else None
-
-    def float_payments(self, options: np.ndarray, order: np.ndarray) -> np.ndarray:
-        """Approximate q for each of ``options``; ``order`` sorts the classes by money."""
-        money = self.money_f[order]
-        counts = self.matrix[np.ix_(order, options)]
-        spend = counts * money[:, None]
-        paid_before = np.cumsum(spend, axis=0) - spend
-        count_from = np.cumsum(counts[::-1], axis=0)[::-1]
-        prices = self.ballots.prices[options].astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = (prices[None, :] - paid_before) / count_from
-        valid = (q <= money[:, None]) & (count_from > 0)
-        first = np.argmax(valid, axis=0)
-        result = q[first, np.arange(len(options))]
-        # No valid row only when money ~ price within float error: all pay all.
-        return np.where(valid.any(axis=0), result, money[-1])
-
-    def pay(self, option: int, payment: Fraction, active: np.ndarray) -> None:
-        """Supporters of ``option`` pay ``min(money, payment)``.
-
-        A class whose voters all approve ``option`` just has less money; a class
-        split by it gives its approvers a new class. Voters left with no money,
-        or who approve nothing still buyable, can no longer matter and are dropped.
-        """
-        denominator = math.lcm(self.denominator, payment.denominator)
-        if denominator != self.denominator:
-            self.nums = self.nums * (denominator // self.denominator)
-            self.denominator = denominator
-        price = payment.numerator * (denominator // payment.denominator)
-        affected = np.flatnonzero(self.matrix[:, option])
-        left = self.nums[affected] - price
-        left = np.where(left > 0, left, 0)
-        whole = self.matrix[affected, option] == self.sizes[affected]
-        in_place = affected[whole]
-        self.nums[in_place] = left[whole]
-        self.money_f[in_place] = [num / denominator for num in left[whole]]
-        split, split_left = affected[~whole], left[~whole]
-        target = np.full(len(self.nums) + 1, -1, np.int64)  # index -1: dropped rows
-        first_new = len(self.nums)
-        alive = split_left > 0
-        target[split[alive]] = len(self.nums) + np.arange(int(alive.sum()))
-        if alive.any():
-            grown = int(alive.sum())
-            self.nums = np.concatenate([self.nums, split_left[alive]])
-            self.money_f = np.concatenate(
-                [self.money_f, [num / denominator for num in split_left[alive]]])
-            self.matrix = np.vstack([self.matrix, np.zeros((grown, self.matrix.shape[1]))])
-            self.sizes = np.concatenate([self.sizes, np.zeros(grown)])
-        is_split = np.zeros(len(target), bool)
-        is_split[split] = True
-        rows, cells, cols, data = self.ballots.expansion(option)
-        old = self.row_class[rows]
-        moving = is_split[old]
-        self.row_class[rows[moving]] = target[old[moving]]
-        self._move(rows[moving], old[moving], old[cells], cols, data, split, target, first_new)
-        broke = in_place[left[whole] == 0]
-        self.sizes[broke] = 0
-        self.matrix[broke] = 0
-        self.dead += len(broke) + len(split)
-        self._compact(active)
-
-    def _move(self, rows: np.ndarray, old: np.ndarray, old_cells: np.ndarray, cols: np.ndarray,
-              data: np.ndarray, split: np.ndarray, target: np.ndarray, first_new: int) -> None:
-        """Moves approvals of the split classes' rows to their new classes (-1: dropped).
-
-        ``rows``/``old`` are the moving rows and their classes; ``old_cells``,
-        ``cols`` and ``data`` give, for every approval of every row approving the
-        paid project, the row's old class, the project and the voter count.
-        """
-        n_cols = self.matrix.shape[1]
-        lookup = np.full(len(target), -1, np.int64)
-        lookup[split] = np.arange(len(split))
-        local_cells = lookup[old_cells]
-        moving = local_cells >= 0
-        cells_old, cols, data = old_cells[moving], cols[moving], data[moving]
-        voters = self.ballots.row_counts[rows]
-        new = target[old]
-        cells_new = target[cells_old]
-        kept, kept_rows = cells_new >= 0, new >= 0
-        grown = np.arange(first_new, len(self.nums))
-        for sign, ids, cells, people, owners in (
-            (-1, split, local_cells[moving], voters, lookup[old]),
-            (1, grown, cells_new[kept] - first_new, voters[kept_rows], new[kept_rows] - first_new),
-        ):
-            used_cols, used_data = (cols, data) if sign < 0 else (cols[kept], data[kept])
-            delta = np.bincount(cells * n_cols + used_cols, used_data, len(ids) * n_cols)
-            self.matrix[ids] += sign * delta.reshape(-1, n_cols)
-            self.sizes[ids] += sign * np.bincount(owners, people, len(ids))
-
-    def _compact(self, active: np.ndarray) -> None:
-        """Drops classes with no voters or no say any more (they approve no active project).
-
-        Such classes are harmless (all their counts for active projects are 0),
-        so this runs only once about a quarter of the classes may be dead.
-        """
-        if 4 * self.dead < len(self.nums):
-            return
-        self.dead = 0
-        live = (self.sizes > 0) & self.matrix[:, active].any(axis=1)
-        if live.all():
-            return
-        remap = np.append(np.where(live, np.cumsum(live) - 1, -1), -1)
-        self.row_class = remap[self.row_class]
-        self.nums = self.nums[live]
-        self.money_f = self.money_f[live]
-        self.matrix = self.matrix[live]
-        self.sizes = self.sizes[live]
-
-
 def _screen(classes: Classes, options: np.ndarray,
             bounds: np.ndarray) -> tuple[dict[int, float], dict[int, float]]:
     """Float rho (and q) of every project that may be within ``SCREEN`` of the best.
@@ -283,11 +107,6 @@ def _screen(classes: Classes, options: np.ndarray,
         estimates.update(zip(batch.tolist(), q.tolist(), strict=True))
         best = min(best, float(rho.min()))
     return rho_f, estimates
-
-
-def _dot(counts: np.ndarray, nums: np.ndarray) -> int:
-    """Exact sum of counts times big-integer numerators."""
-    return int(np.dot(counts.astype(np.int64).astype(object), nums)) if len(counts) else 0
 
 
 @dataclass
@@ -329,7 +148,7 @@ def run_equal_shares(ballots: Ballots, share: Fraction, tie_break: TieBreak, *,
         bounds = ballots.prices / (ballots.supporters.astype(np.float64) * ballots.utilities)
     while True:
         options = np.flatnonzero(active)
-        money_f = classes.money_f @ classes.matrix[:, options]
+        money_f = classes.money_of(options)
         prices = ballots.prices[options]
         affordable = money_f >= prices * (1 + SCREEN)
         unsure = ~affordable & (money_f >= prices * (1 - SCREEN))
