@@ -44,10 +44,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from app.blueprints import admin, auth, committee, home
+    from app.blueprints import admin, auth, committee, home, official, public
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(committee.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(official.bp)
     return app
