@@ -115,17 +115,19 @@ def request_support(session: Session, initiative: Initiative, contact: str, *, s
         raise ServiceError("support_closed")
     hashed = contact_hash(secret, channel, normalised)
     _refuse_existing(session, initiative.id, hashed)
+    wijk_id = session.get(Round, initiative.round_id).wijk_id
     token = secrets.token_urlsafe(24)
+    link = confirm_url(token)
     support = Support(initiative_id=initiative.id, contact_hash=hashed,
                       token_hash=token_hash(token))
-    session.add(support)
-    link = confirm_url(token)
-    notify.send(session, channel=channel, recipient=normalised, link=link, backend=backend,
-                wijk_id=session.get(Round, initiative.round_id).wijk_id,
-                subject=_("Confirm your support for %(title)s", title=initiative.title),
-                body=_("Open this link to confirm your support for the initiative "
-                       "%(title)s: %(link)s", title=initiative.title, link=link))
     try:
+        session.add(support)
+        session.flush()
+        notify.send(session, channel=channel, recipient=normalised, link=link, backend=backend,
+                    wijk_id=wijk_id,
+                    subject=_("Confirm your support for %(title)s", title=initiative.title),
+                    body=_("Open this link to confirm your support for the initiative "
+                           "%(title)s: %(link)s", title=initiative.title, link=link))
         session.commit()
     except IntegrityError:
         # Another request with the same contact won the race; the constraint decided.
