@@ -25,10 +25,12 @@ from app.models.outbox import OutboxMessage  # noqa: E402
 from app.models.places import Stadsdeel, Wijk  # noqa: E402
 from app.models.rounds import PHASES, QUESTION_KINDS, ROUND_KINDS, Question, Round, Stembureau  # noqa: E402
 from app.models.time import utcnow  # noqa: E402
+from app.models.voting import BALLOT_CHANNELS, Ballot, Stemcode  # noqa: E402
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "BALLOT_CHANNELS", "Ballot", "Stemcode",
     "INITIATIVE_STATUSES", "PHASES", "QUESTION_KINDS", "ROLES", "ROUND_KINDS",
     "Account", "AuditEvent", "CostLine", "Initiative", "Initiator", "OutboxMessage", "Question",
     "Review", "Round", "Stadsdeel", "Stembureau", "Support", "Wijk", "metadata", "utcnow",
