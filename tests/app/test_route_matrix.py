@@ -1,0 +1,172 @@
+"""Every route x every role: who gets in, who gets 403, who is sent to log in.
+
+One table (``ROUTES``) names each endpoint of ``app.url_map`` with the access rule
+it must follow; ``test_every_route_is_in_the_matrix`` fails when a route is added
+without a row. For POST routes the request carries a valid CSRF token and empty
+data: those let in must answer with a 4xx or a re-rendered form (or the redirect
+that an action without fields gives), never a 500; the others a 403 or the login.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from app.db import EXTENSION
+from app.models import Stembureau, Support
+from app.services import supports
+from tests.app.conftest import csrf_token
+
+pytestmark = pytest.mark.sqlite_only
+
+ROLES = ("anonymous", "committee-A1", "committee-A2", "official-A", "official-B", "admin")
+LOGIN = "login"  # a redirect to the login page
+
+# Who gets in (200 on GET) under each access rule; the rest get 403 or, anonymous, LOGIN.
+RULES: dict[str, set[str]] = {
+    "public": set(ROLES),
+    "admin": {"admin"},
+    "committee": {"committee-A1", "committee-A2", "admin"},
+    "committee_of_A1": {"committee-A1", "admin"},
+    "official": {"official-A", "official-B", "admin"},
+    "official_of_A": {"official-A", "admin"},
+    "stemcode": set(),  # resident steps behind a stemcode (test_vote.py covers holders)
+}
+
+# endpoint -> (access rule, what a POST with empty data gives to those let in; None: GET only).
+# "form" is a re-rendered form with a 400; a number is that exact status.
+ROUTES: dict[str, tuple[str, Any]] = {
+    "static": ("public", None),
+    "home.index": ("public", None),
+    "auth.login": ("public", "form"),
+    "auth.logout": ("public", 302),
+    "auth.language": ("public", 302),
+    "admin.index": ("admin", None),
+    "admin.stadsdelen": ("admin", "form"),
+    # An edit form sent without fields keeps the stored values: saved unchanged, redirected.
+    "admin.edit_stadsdeel": ("admin", 302),
+    "admin.new_wijk": ("admin", "form"),
+    "admin.edit_wijk": ("admin", 302),
+    "admin.import_wijken": ("admin", "form"),
+    "admin.new_account": ("admin", "form"),
+    "admin.edit_account": ("admin", 302),
+    "committee.index": ("committee", None),
+    "committee.new_round": ("committee_of_A1", "form"),
+    "committee.round_detail": ("committee_of_A1", None),
+    "committee.edit_round": ("committee_of_A1", "form"),
+    "committee.move_phase": ("committee_of_A1", "form"),
+    "committee.new_question": ("committee_of_A1", "form"),
+    "committee.edit_question": ("committee_of_A1", 302),
+    "committee.delete_question": ("committee_of_A1", 302),
+    "committee.new_stembureau": ("committee_of_A1", "form"),
+    "committee.edit_stembureau": ("committee_of_A1", 302),
+    "committee.delete_stembureau": ("committee_of_A1", 302),
+    "public.wijken": ("public", None),
+    "public.wijk": ("public", None),
+    "public.round": ("public", None),
+    "public.submit": ("public", "form"),
+    "public.submitted": ("public", None),
+    "public.initiative": ("public", None),
+    "public.support": ("public", "form"),
+    "public.confirm": ("public", 200),  # the button carries no fields: it confirms
+    "official.index": ("official", None),
+    "official.round_initiatives": ("official_of_A", None),
+    "official.initiative": ("official_of_A", None),
+    "official.review": ("official_of_A", "form"),
+    "official.audit_log": ("official", None),
+    "official.outbox": ("official", None),
+    "vote.enter_code": ("public", "form"),
+    "vote.ballot": ("stemcode", 302),
+    "vote.cast": ("stemcode", 302),
+    "vote.done": ("public", None),
+    "stemcodes.issue": ("official_of_A", "form"),
+}
+
+
+def url_values(app: Flask, world: dict[str, int]) -> dict[str, Any]:
+    """A value for every URL argument, all pointing into wijk A1 / stadsdeel A."""
+    with app.test_request_context(), Session(app.extensions[EXTENSION]) as session:
+        stembureau = Stembureau(round_id=world["round_A1"], name="Buurthuis A1",
+                                address="Kerkstraat 1")
+        session.add(stembureau)
+        session.commit()
+        # A pending support with a known token: the matrix tests access, not supporting.
+        token = "matrix-token"
+        session.add(Support(initiative_id=world["initiative_A1"], contact_hash="m" * 64,
+                            token_hash=supports.token_hash(token)))
+        session.commit()
+        return {"wijk_id": world["wijk_A1"], "round_id": world["round_A1"],
+                "initiative_id": world["initiative_A1"], "question_id": world["question_A1"],
+                "stembureau_id": stembureau.id, "account_id": world["account_committee-A1"],
+                "stadsdeel_id": world["stadsdeel_A"], "token": token,
+                "filename": "wijkstem.css"}
+
+
+def url_of(app: Flask, endpoint: str, values: dict[str, Any]) -> str:
+    """A concrete URL for ``endpoint`` built from the world's values."""
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
+
+
+def log_in(client: FlaskClient, role: str, world: dict[str, int]) -> None:
+    """Puts the account in the session as Flask-Login does (the login form is tested elsewhere)."""
+    if role != "anonymous":
+        with client.session_transaction() as session:
+            session["_user_id"] = str(world[f"account_{role}"])
+            session["_fresh"] = True
+
+
+def expected_get(rule: str, role: str) -> Any:
+    """200, 403 or LOGIN for a GET (302 to the code entry for a stemcode step without a code)."""
+    if rule == "stemcode":
+        return 302
+    if role in RULES[rule]:
+        return 200
+    return LOGIN if role == "anonymous" else 403
+
+
+def outcome(response: Any) -> Any:
+    """The status, or LOGIN for a redirect to the login page (the response is closed)."""
+    response.close()
+    if response.status_code == 302 and "/auth/login" in response.headers["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    routed = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert routed - set(ROUTES) == set(), "add these endpoints to ROUTES"
+    assert set(ROUTES) - routed == set(), "these endpoints no longer exist"
+    for rule in app.url_map.iter_rules():
+        posts = "POST" in rule.methods
+        assert posts == (ROUTES[rule.endpoint][1] is not None), rule.endpoint
+
+
+CASES = [pytest.param(endpoint, role, id=f"{endpoint}-{role}")
+         for endpoint in ROUTES for role in ROLES]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), CASES)
+def test_route_for_role(app: Flask, client: FlaskClient, world: dict[str, int],
+                        endpoint: str, role: str) -> None:
+    rule_name, on_post = ROUTES[endpoint]
+    url = url_of(app, endpoint, url_values(app, world))
+    log_in(client, role, world)
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    if "GET" in rule.methods:
+        assert outcome(client.get(url)) == expected_get(rule_name, role), f"GET {url}"
+    if on_post is None:
+        return
+    token = csrf_token(client, "/")
+    got = outcome(client.post(url, data={"csrf_token": token}))
+    if role not in RULES[rule_name]:
+        assert got == expected_get(rule_name, role), f"POST {url}"
+    elif on_post == "form":
+        assert got == 400, f"POST {url}"
+    else:
+        assert got == on_post, f"POST {url}"
