@@ -44,7 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from app.blueprints import admin, auth, committee, home, official, public
+    from app.blueprints import admin, auth, committee, home, official, public, stemcodes, vote
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
@@ -52,4 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(committee.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(official.bp)
+    app.register_blueprint(vote.bp)
+    app.register_blueprint(stemcodes.bp)
     return app

@@ -1,0 +1,266 @@
+"""Online ballots: the round's questions with their specs, validation, and casting.
+
+Answers are kept in database ids (initiative ids) as described on
+``app.models.voting.Ballot``; for validation each question's options (the
+round's admitted initiatives, sorted by id) are numbered 0..n-1 and the answer
+is checked by the question's spec from ``ballots.specs``.
+
+Casting is one transaction: mark the code used (``WHERE used = false`` must hit
+exactly one row), insert the ballot, commit. Nothing else is written: no audit
+event, no timestamp, nothing that could tie the ballot to its code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, func, update
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from app.models import Ballot, CostLine, Initiative, Question, Round, Stemcode, Wijk
+from app.services.errors import MESSAGES, ServiceError, message_for
+from app.services.rounds import budget_cents
+from app.templating import euros
+from ballots.errors import BallotError
+from ballots.specs import ApprovalSpec, BallotSpec, KnapsackSpec, PointsSpec, RankedSpec, YesNoSpec
+
+MESSAGES.update({
+    "busy": _l("It is very busy right now and your vote could not be stored. Your code "
+               "has not been used: please try again in a moment."),
+    "ballot.malformed": _l("This answer cannot be read. Please fill it in again."),
+    "ballot.empty": _l("Choose at least %(minimum)s."),
+    "ballot.empty_yes_no": _l("Choose yes or no."),
+    "ballot.empty_points": _l("Give at least one point."),
+    "ballot.too_few": _l("Choose at least %(limit)s (you chose %(count)s)."),
+    "ballot.too_many": _l("Choose at most %(limit)s (you chose %(count)s)."),
+    "ballot.duplicate": _l("You chose %(option)s more than once."),
+    "ballot.unknown_option": _l("One of your choices is not an option of this question."),
+    "ballot.over_budget": _l("Too expensive: %(excess)s over the budget of %(limit)s."),
+    "ballot.points_total": _l("Divide at most %(limit)s points (you gave %(total)s)."),
+    "ballot.points_total_exact": _l("Divide exactly %(limit)s points (you gave %(total)s)."),
+    "ballot.negative_points": _l("%(option)s cannot get fewer than 0 points."),
+    "ballot.points_per_option": _l("%(option)s can get at most %(limit)s points."),
+    "ballot.not_yes_no": _l("Choose yes or no."),
+})
+
+
+@dataclass(frozen=True)
+class Option:
+    """An admitted initiative as a ballot option; ``cost_cents`` is the municipal share."""
+
+    id: int
+    title: str
+    cost_cents: int
+
+
+@dataclass(frozen=True)
+class BallotQuestion:
+    """A question of the round with its options (numbered 0..n-1 in the spec) and spec."""
+
+    question: Question
+    options: tuple[Option, ...]
+    spec: BallotSpec
+
+
+def admitted_options(session: Session, round_id: int) -> tuple[Option, ...]:
+    """The round's admitted initiatives, sorted by id, with their municipal cost."""
+    items = session.exec(select(Initiative).where(Initiative.round_id == round_id,
+                                                  Initiative.status == "admitted")
+                         .order_by(Initiative.id)).all()
+    totals = dict(session.exec(
+        select(CostLine.initiative_id, func.coalesce(func.sum(CostLine.amount_cents), 0))
+        .where(CostLine.initiative_id.in_([i.id for i in items]))
+        .group_by(CostLine.initiative_id)).all())
+    return tuple(Option(i.id, i.title, max(0, int(totals.get(i.id, 0)) - i.cofinancing_cents))
+                 for i in items)
+
+
+def _labels(options: tuple[Option, ...]) -> tuple[str, ...]:
+    """Distinct labels for the spec (titles; a repeated title gets its id added)."""
+    titles = [o.title for o in options]
+    return tuple(o.title if titles.count(o.title) == 1 else f"{o.title} (#{o.id})"
+                 for o in options)
+
+
+def make_spec(question: Question, options: tuple[Option, ...], budget: int) -> BallotSpec:
+    """The spec from ``ballots.specs`` that validates answers to ``question``.
+
+    Args:
+        question: the question (kind, k, points).
+        options: its options in spec order.
+        budget: the round's budget in cents (the knapsack limit).
+
+    Returns:
+        e.g. ``RankedSpec(labels, max_length=3)`` for a Wijktop-3 question.
+    """
+    labels = _labels(options)
+    if question.kind == "ranked":
+        return RankedSpec(labels, max_length=question.max_choices)
+    if question.kind == "approval":
+        return ApprovalSpec(labels, max_length=question.max_choices)
+    if question.kind == "knapsack":
+        return KnapsackSpec(labels, costs=tuple(o.cost_cents for o in options), limit=budget)
+    if question.kind == "points":
+        return PointsSpec(labels, total=question.points_total or 1)
+    return YesNoSpec(question.text)
+
+
+def ballot_questions(session: Session, round_: Round) -> list[BallotQuestion]:
+    """Every question of the round, in order, with its options and spec."""
+    options = admitted_options(session, round_.id)
+    budget = budget_cents(round_, session.get(Wijk, round_.wijk_id))
+    found = session.exec(select(Question).where(Question.round_id == round_.id)
+                         .order_by(Question.position, Question.id)).all()
+    return [BallotQuestion(q, () if q.kind == "yesno" else options,
+                           make_spec(q, () if q.kind == "yesno" else options, budget))
+            for q in found]
+
+
+def _index(item: BallotQuestion, option_id: Any) -> int:
+    """The spec's number of an option given by initiative id."""
+    for number, option in enumerate(item.options):
+        if option.id == option_id:
+            return number
+    raise BallotError("unknown_option", f"{option_id!r} is not an option",
+                      option=repr(option_id), n_options=len(item.options))
+
+
+def to_spec_ballot(item: BallotQuestion, answer: Any) -> Any:
+    """An answer in initiative ids as the spec's ballot in option numbers."""
+    kind = item.question.kind
+    if kind == "yesno":
+        return answer
+    if kind == "points":
+        if not isinstance(answer, Mapping):
+            raise BallotError("malformed", "not a mapping", kind="points", value=repr(answer))
+        return {_index(item, key): points for key, points in answer.items()}
+    if not isinstance(answer, list | tuple):
+        raise BallotError("malformed", "not a list", kind=kind, value=repr(answer))
+    return [_index(item, option_id) for option_id in answer]
+
+
+def check_answers(items: list[BallotQuestion],
+                  answers: Mapping[int, Any]) -> dict[int, BallotError]:
+    """Validates every question's answer with its spec.
+
+    Args:
+        items: the round's ballot questions.
+        answers: question id -> answer in initiative ids (None when unanswered).
+
+    Returns:
+        The errors by question id; empty when the whole ballot is valid,
+        e.g. ``{3: BallotError("too_many", ..., count=4, limit=3)}``.
+    """
+    errors: dict[int, BallotError] = {}
+    for item in items:
+        try:
+            answer = answers.get(item.question.id)
+            if answer is None and item.question.kind != "yesno":
+                raise BallotError("empty", "no answer", minimum=1)
+            item.spec.validate(to_spec_ballot(item, answer))
+        except BallotError as error:
+            errors[item.question.id] = error
+    return errors
+
+
+def ballot_message(item: BallotQuestion, error: BallotError) -> str:
+    """The translated reason why an answer to ``item`` is not valid.
+
+    Args:
+        item: the question.
+        error: what its spec raised.
+
+    Returns:
+        e.g. "Kies maximaal 3 (u koos er 4)." or "Te duur: € 1.200,00 boven het budget ...".
+    """
+    code, params = error.code, dict(error.params)
+    if code == "empty" and item.question.kind in ("yesno", "points"):
+        code = "empty_yes_no" if item.question.kind == "yesno" else "empty_points"
+    if code == "points_total" and params.get("exact"):
+        code = "points_total_exact"
+    if code == "over_budget":
+        params = {**params, "excess": euros(params["excess"]), "limit": euros(params["limit"])}
+    return message_for("ballot." + code, params)
+
+
+def encode_answers(answers: Mapping[int, Any]) -> str:
+    """Canonical JSON of a valid ballot's answers (the ``Ballot.answers`` format).
+
+    Example:
+        ``encode_answers({4: "yes", 3: [12, 7]}) == '{"3":[12,7],"4":"yes"}'``.
+    """
+    plain: dict[str, Any] = {}
+    for question_id, answer in answers.items():
+        if isinstance(answer, Mapping):
+            answer = {str(k): int(v) for k, v in answer.items() if int(v) > 0}
+        elif isinstance(answer, list | tuple):
+            answer = [int(v) for v in answer]
+        plain[str(question_id)] = answer
+    return json.dumps(plain, sort_keys=True, separators=(",", ":"))
+
+
+def _mark_used(session: Session, round_id: int, digest: str) -> int:
+    """Marks an unused code used; returns the number of rows changed (1 or 0)."""
+    result = session.exec(update(Stemcode)
+                          .where(Stemcode.code_hash == digest, Stemcode.round_id == round_id,
+                                 Stemcode.used == false())
+                          .values(used=True))
+    return result.rowcount
+
+
+def _new_ballot(round_id: int, answers: str) -> Ballot:
+    """The ballot row to insert (a random id, no timestamp)."""
+    return Ballot(round_id=round_id, channel="online", answers=answers)
+
+
+def cast_ballot(session: Session, round_id: int, digest: str,
+                answers: Mapping[int, Any]) -> None:
+    """Stores an online ballot and uses its code, both or neither.
+
+    Args:
+        session: a database session with no transaction of its own pending.
+        round_id: the code's round.
+        digest: the code's keyed hash.
+        answers: the validated answers (question id -> answer in initiative ids).
+
+    Raises:
+        ServiceError: ``code_used`` when the code was used meanwhile (nothing
+            stored); ``busy`` when the database could not take the write (the code
+            stays usable).
+    """
+    # Start clean: on SQLite the UPDATE must open the transaction, or a reader's snapshot
+    # could not be upgraded to a write lock and the busy timeout would not apply.
+    session.rollback()
+    try:
+        used = _mark_used(session, round_id, digest)
+        if used == 1:
+            session.add(_new_ballot(round_id, encode_answers(answers)))
+            session.commit()
+            return
+    except OperationalError:
+        session.rollback()
+        raise ServiceError("busy") from None
+    except BaseException:
+        session.rollback()
+        raise
+    session.rollback()
+    raise ServiceError("code_used")
+
+
+def describe(item: BallotQuestion, answer: Any) -> list[str]:
+    """Readable lines of an answer for the review page (titles, points, yes/no)."""
+    titles = {o.id: o.title for o in item.options}
+    kind = item.question.kind
+    if kind == "yesno":
+        return [str(_l("Yes") if answer == "yes" else _l("No"))]
+    if kind == "points":
+        return [f"{titles[k]}: {v}" for k, v in answer.items() if v]
+    if kind == "ranked":
+        return [f"{n}. {titles[k]}" for n, k in enumerate(answer, start=1)]
+    return [titles[k] for k in answer]
+
