@@ -24,7 +24,7 @@ from app.services.initiatives import MAX_LINE_CENTS, InitiativeDraft, InitiatorD
 MAX_COST_LINES = 20
 MAX_INITIATORS = 10
 _GROUPED = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$|^[0-9]{1,3}(?:,[0-9]{3})+$")
-_PLAIN = re.compile(r"^[0-9]{1,10}$")
+_PLAIN = re.compile(r"^[0-9]{1,15}$")
 _CHARS = re.compile(r"^[0-9.,]{1,30}$")
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,30}$")
