@@ -23,8 +23,13 @@ ensure_venv() {
     stamp="$VENV/.wijkstem-$extras-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
         echo "==> installing Python packages ($extras)"
-        "$VENV/bin/python" -m pip install -q --upgrade pip
-        "$VENV/bin/python" -m pip install -q -e "$ROOT[$extras]"
+        # Build-backend chatter goes to a log; it is shown only when the install fails.
+        if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
+               "$VENV/bin/python" -m pip install -q -e "$ROOT[$extras]"; } >"$VENV/pip.log" 2>&1; then
+            cat "$VENV/pip.log" >&2
+            echo "installing Python packages failed" >&2
+            exit 1
+        fi
         touch "$stamp"
     fi
     export PATH="$VENV/bin:$PATH"
