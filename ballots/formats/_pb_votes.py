@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from ballots.election import CHOOSE_1, CUMULATIVE, ORDINAL, SCORING, Project
 from ballots.errors import FormatError
@@ -16,6 +15,11 @@ from ballots.profile import PAD, ApprovalProfile, RankedProfile, merge_rows
 
 if TYPE_CHECKING:
     from ballots.formats.pabulib import _Parser
+
+
+class Unusual(Exception):
+    """A VOTES row the fast path leaves to the csv reader (which names its line)."""
+
 
 _POINTS_LIST = re.compile(r"(?:\s*-?[0-9]{1,15}\s*(?:,\s*-?[0-9]{1,15}\s*)*)?", re.ASCII)
 
@@ -27,9 +31,16 @@ class Ballots:
         self.parser = parser
         self.projects = projects
         self.vote_type = vote_type
+        self.keys: list[Any] | None = None
 
-    def fail(self, row: int, reason: str) -> FormatError:
-        """A FormatError at the first line holding distinct ballot ``row``."""
+    def fail(self, row: int, reason: str) -> FormatError | Unusual:
+        """A FormatError at the first line holding distinct ballot ``row``.
+
+        Rows from the fast path (``from_rows``) have no line at hand: they give
+        ``Unusual``, and the parser reads the section again with ``csv``.
+        """
+        if self.keys is None:
+            return Unusual(reason)
         return self.parser.fail(reason, self.parser.ballot_line(self.keys[row]))
 
     def build(self, keys: list[Any], weights: np.ndarray) -> RankedProfile | ApprovalProfile:
@@ -38,8 +49,26 @@ class Ballots:
         scored = self.vote_type in (CUMULATIVE, SCORING)
         votes = [k[0] for k in keys] if scored else keys
         ids, lengths = self.project_ids(votes)
+        texts = [k[1] for k in keys] if scored else None
+        return self.assemble(ids, lengths, weights, texts)
+
+    def from_rows(self, ids: np.ndarray, lengths: np.ndarray) -> RankedProfile | ApprovalProfile:
+        """The profile of one ballot per row, as ``_pb_rows.vote_rows`` gives them.
+
+        Raises:
+            Unusual: a row breaks a META limit; the caller reports it with its line.
+        """
+        self.keys = None
+        return self.assemble(ids, lengths, np.ones(len(lengths), np.int64), None)
+
+    def assemble(
+        self, ids: np.ndarray, lengths: np.ndarray, weights: np.ndarray,
+        point_texts: list[str] | None,
+    ) -> RankedProfile | ApprovalProfile:
+        """Checks the ballots (project ids, ``lengths`` per row) and builds the profile."""
         self.check_lengths(lengths)
-        rows = np.repeat(np.arange(len(keys)), lengths)
+        n_rows = len(lengths)
+        rows = np.repeat(np.arange(n_rows), lengths)
         # sorting (row, id) pairs finds repeated projects and gives the canonical
         # order of approval ballots (projects by id, so "1,2" and "2,1" merge)
         order = np.argsort(rows * len(self.projects) + ids, kind="stable")
@@ -47,8 +76,8 @@ class Ballots:
         labels = tuple(p.id for p in self.projects)
         if self.vote_type == ORDINAL:
             return RankedProfile.from_array(_padded(ids, lengths, PAD), labels, weights=weights)
-        points = self.points([k[1] for k in keys], lengths) if scored else None
-        self.check_max_sum_cost(ids, rows, len(keys))
+        points = self.points(point_texts, lengths) if point_texts is not None else None
+        self.check_max_sum_cost(ids, rows, n_rows)
         ids = ids[order]
         padded = _padded(ids, lengths, PAD)
         width = padded.shape[1]
@@ -58,6 +87,8 @@ class Ballots:
         marked = distinct[:, :width] != PAD
         indptr = np.concatenate(([0], np.cumsum(marked.sum(axis=1))))
         data = distinct[:, width:][marked] if points is not None else np.ones(marked.sum())
+        from scipy import sparse  # only approval-like profiles need it (0.15 s to import)
+
         matrix = sparse.csr_matrix(
             (data.astype(np.int64), distinct[:, :width][marked].astype(np.int32), indptr),
             shape=(len(distinct), len(labels)),

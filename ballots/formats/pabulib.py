@@ -24,10 +24,13 @@ Every malformed input raises ``FormatError`` naming the line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
 import itertools
+import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 from operator import itemgetter
@@ -45,7 +48,8 @@ from ballots.election import (
     Project,
 )
 from ballots.errors import FormatError
-from ballots.formats._pb_votes import Ballots
+from ballots.formats._pb_rows import vote_rows
+from ballots.formats._pb_votes import Ballots, Unusual
 from ballots.formats._pb_write import format_pb, write_pb
 from ballots.formats._source import (
     Source,
@@ -84,35 +88,83 @@ def read_pb(source: Source) -> PBElection:
         >>> e.budget, e.vote_type, e.profile.n_voters, e.profile.totals().tolist()
         (572000, 'choose-1', 66, [40, 21, 5])
     """
-    return parse_pb(read_text(source), path=source_name(source))
+    data = None
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as file:
+                data = file.read()
+        except OSError:
+            pass  # read_text tries again and reports the error
+    text = read_text(source if data is None else io.BytesIO(data))
+    return _parse(text, source_name(source), data)
 
 
 def parse_pb(text: str, *, path: str | None = None) -> PBElection:
     """Parses the text of a Pabulib file (see ``read_pb``)."""
+    return _parse(text, path, None)
+
+
+def _parse(text: str, path: str | None, data: bytes | None) -> PBElection:
+    """Parses ``text``; ``data``, when given, holds the UTF-8 bytes it was decoded from."""
     # the VOTES rows are hundreds of thousands of small lists that the cyclic
     # garbage collector would scan again and again while they are built
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Parser(text, path).parse()
+        return _Parser(text, path, data).parse()
     finally:
         if enabled:
             gc.enable()
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+
+class _Lines:
+    """The lines of a text as ``io.StringIO(text, newline="")`` gives them, one by one.
+
+    Unlike StringIO it does not copy the whole text first, and ``end`` says how
+    far it has read, so the VOTES rows can be taken in one piece.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.end = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.end >= len(self.text):
+            raise StopIteration
+        match = _LINE.match(self.text, self.end)
+        self.end = match.end()
+        return match.group()
+
+
 class _Parser:
     """One pass over the rows of a .pb text, section by section."""
 
-    def __init__(self, text: str, path: str | None) -> None:
+    def __init__(self, text: str, path: str | None, data: bytes | None = None) -> None:
         self.text = text
         self.path = path
-        self.reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+        self.data = data
+        self.lines = _Lines(text)
+        self.reader = csv.reader(self.lines, delimiter=";")
         self.meta: dict[str, str] = {}
         self.meta_lines: dict[str, int] = {}
 
+    @property
+    def line_num(self) -> int:
+        """The number of lines read (all of them once VOTES has been read)."""
+        if self.rows_skipped:  # the fast path read the VOTES rows without csv
+            rest = io.StringIO(self.text[self.lines.end:], newline="")
+            return self.reader.line_num + sum(1 for _ in rest)
+        return self.line_base + self.reader.line_num
+
     def fail(self, reason: str, line: int | None = None) -> FormatError:
         """A FormatError at ``line`` (default: the current line)."""
-        return FormatError(reason, line=max(1, self.reader.line_num) if line is None else line,
+        return FormatError(reason, line=max(1, self.line_num) if line is None else line,
                            path=self.path)
 
     def rows(self) -> Iterator[list[str]]:
@@ -180,7 +232,7 @@ class _Parser:
             if key in _INTEGER_META and (parse_int(value) is None or parse_int(value) < 0):
                 raise self.fail(f"META {key} must be a whole number >= 0, not {value!r}")
             self.meta[key] = value
-            self.meta_lines[key] = self.reader.line_num
+            self.meta_lines[key] = self.line_num
         else:
             raise self.fail("the file ends before the PROJECTS section")
 
@@ -265,13 +317,21 @@ class _Parser:
         """
         rows = _chain(self.pushback, rows)
         header = self.section_start(rows, "votes")
-        self.votes_header_line = self.reader.line_num
+        self.votes_header_line = self.line_num
         if "vote" not in header:
             raise self.fail("the VOTES header has no vote column")
         scored = vote_type in (CUMULATIVE, SCORING)
         if scored and "points" not in header:
             raise self.fail(f"{vote_type} votes need a points column in the VOTES header")
         self.voter_fields = tuple(c for c in header if c not in ("voter_id", "vote", "points"))
+        if not scored:
+            profile = self.plain_votes(header, projects, vote_type)
+            if profile is not None:
+                return profile
+        # csv reads the rest from a StringIO: faster than from self.lines
+        self.line_base = self.reader.line_num
+        rest = io.StringIO(self.text[self.lines.end:], newline="")
+        self.reader = csv.reader(rest, delimiter=";")
         try:
             data = list(self.reader)
         except csv.Error as error:
@@ -291,6 +351,31 @@ class _Parser:
         self.vote_keys = keys
         weights = np.fromiter(counts.values(), np.int64, len(counts))
         return Ballots(self, projects, vote_type).build(list(counts), weights)
+
+    def plain_votes(
+        self, header: list[str], projects: list[Project], vote_type: str
+    ) -> RankedProfile | ApprovalProfile | None:
+        """The profile, when every VOTES row is plain (see ``_pb_rows``); else None."""
+        start = self.lines.end
+        if self.data is not None:
+            bom = len(codecs.BOM_UTF8) if self.data.startswith(codecs.BOM_UTF8) else 0
+            data, start = self.data, bom + len(self.text[:start].encode("utf-8"))
+        else:
+            try:
+                data, start = self.text[start:].encode("utf-8"), 0
+            except UnicodeEncodeError:
+                return None
+        voter_at = header.index("voter_id") if "voter_id" in header else None
+        found = vote_rows(data, start, len(header), header.index("vote"), voter_at,
+                          [p.id for p in projects])
+        if found is None:
+            return None
+        try:
+            profile = Ballots(self, projects, vote_type).from_rows(*found)
+        except Unusual:
+            return None
+        self.rows_skipped = True
+        return profile
 
     def check_widths(self, data: list[list[str]], width: int) -> list[list[str]]:
         """Drops blank rows (remembering where rows were) and checks the field counts."""
@@ -344,6 +429,8 @@ class _Parser:
         return 0
 
     pushback: list[str] | None = None
+    line_base = 0  # lines read before self.reader (once it reads the VOTES rows)
+    rows_skipped = False
     voter_fields: tuple[str, ...] = ()
     votes_header_line = 0
     vote_keys: list[Any] = []
