@@ -16,7 +16,6 @@ from pathlib import Path
 from ballots.election import PBElection
 from ballots.errors import BallotError, FormatError
 from ballots.formats import load
-from voting.explain import explain
 from voting.result import canonical_json
 from voting.rules import RULES, RuleError, tally
 
@@ -70,6 +69,8 @@ def _tally(args: argparse.Namespace) -> int:
         payload = {**result.to_dict(), "ballots_sha256": hashlib.sha256(data).hexdigest()}
         print(canonical_json(payload))
         return 0
+    from voting.explain import explain  # only the text output needs it
+
     labels = {p.id: p.name for p in election.projects} if is_pb else None
     currency = election.currency if is_pb else "EUR"
     print(explain(result, labels=labels, currency=currency))

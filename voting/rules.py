@@ -11,38 +11,67 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from ballots.election import PBElection, RankedElection
 from ballots.profile import RankedProfile
-from voting.equal_shares import method_of_equal_shares
-from voting.greedy import greedy
-from voting.instant_runoff import instant_runoff
-from voting.positional import borda, dowdall, wijktop_points
 from voting.result import BudgetResult, RankingResult
-from voting.schulze import schulze
-from voting.stv import single_transferable_vote
 from voting.tiebreak import TieBreak
 
 RankingRule = Callable[..., RankingResult]
 BudgetRule = Callable[..., BudgetResult]
 
-RANKING_RULES: dict[str, RankingRule] = {
-    "points": wijktop_points,
-    "borda": borda,
-    "dowdall": dowdall,
-    "irv": instant_runoff,
-    "stv": single_transferable_vote,
-    "schulze": schulze,
-}
+RANKING_RULE_NAMES = ("points", "borda", "dowdall", "irv", "stv", "schulze")
+BUDGET_RULE_NAMES = ("greedy", "mes", "mes-plain", "mes-greedy")
 
-BUDGET_RULES: dict[str, BudgetRule] = {
-    "greedy": greedy,
-    "mes": partial(method_of_equal_shares, completion="add1"),
-    "mes-plain": partial(method_of_equal_shares, completion="none"),
-    "mes-greedy": partial(method_of_equal_shares, completion="add1-greedy"),
-}
 
-RULES: tuple[str, ...] = (*RANKING_RULES, *BUDGET_RULES)
+def ranking_rule(name: str) -> RankingRule:
+    """The function of the ranking rule ``name``; its module is imported on first use.
+
+    Keeping the rules out of ``import voting.rules`` keeps the command line quick:
+    a tally imports only the rule it runs.
+    """
+    if name in ("points", "borda", "dowdall"):
+        from voting.positional import borda, dowdall, wijktop_points
+
+        return {"points": wijktop_points, "borda": borda, "dowdall": dowdall}[name]
+    if name == "irv":
+        from voting.instant_runoff import instant_runoff
+
+        return instant_runoff
+    if name == "stv":
+        from voting.stv import single_transferable_vote
+
+        return single_transferable_vote
+    if name == "schulze":
+        from voting.schulze import schulze
+
+        return schulze
+    raise KeyError(name)
+
+
+def budget_rule(name: str) -> BudgetRule:
+    """The function of the budget rule ``name``; its module is imported on first use."""
+    if name == "greedy":
+        from voting.greedy import greedy
+
+        return greedy
+    completion = {"mes": "add1", "mes-plain": "none", "mes-greedy": "add1-greedy"}[name]
+    from voting.equal_shares import method_of_equal_shares
+
+    return partial(method_of_equal_shares, completion=completion)
+
+
+def __getattr__(name: str) -> Any:
+    # RANKING_RULES and BUDGET_RULES (name -> function) stay available, built on first use
+    if name == "RANKING_RULES":
+        return {rule: ranking_rule(rule) for rule in RANKING_RULE_NAMES}
+    if name == "BUDGET_RULES":
+        return {rule: budget_rule(rule) for rule in BUDGET_RULE_NAMES}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+RULES: tuple[str, ...] = (*RANKING_RULE_NAMES, *BUDGET_RULE_NAMES)
 
 # Rules that elect several seats themselves; the others rank, and the winners
 # are the first ``seats`` of the ranking.
@@ -92,14 +121,14 @@ def tally(
 def _tally_ranked(
     election: RankedElection, rule: str, seats: int, tie_break: TieBreak
 ) -> RankingResult:
-    if rule not in RANKING_RULES:
+    if rule not in RANKING_RULE_NAMES:
         raise RuleError(f"rule {rule!r} allocates a budget; a ranked election needs a ranking rule")
     if not 1 <= seats <= election.profile.n_options:
         raise RuleError(f"seats must be between 1 and {election.profile.n_options}, not {seats}")
     if rule in MULTI_SEAT_RULES:
-        result = RANKING_RULES[rule](election.profile, seats=seats, tie_break=tie_break)
+        result = ranking_rule(rule)(election.profile, seats=seats, tie_break=tie_break)
     else:
-        result = RANKING_RULES[rule](election.profile, tie_break=tie_break)
+        result = ranking_rule(rule)(election.profile, tie_break=tie_break)
         winners = result.ranking[:seats] if election.profile.n_voters else ()
         result = dataclasses.replace(result, winners=winners)
     parameters = {**result.parameters, "seats": seats, "seed": tie_break.seed}
@@ -111,8 +140,8 @@ def _tally_budget(
 ) -> BudgetResult:
     if budget is None and election.budget is None:
         raise RuleError("the file has no budget; give one")
-    if rule in BUDGET_RULES:
-        result = BUDGET_RULES[rule](election, budget=budget, tie_break=tie_break)
+    if rule in BUDGET_RULE_NAMES:
+        result = budget_rule(rule)(election, budget=budget, tie_break=tie_break)
         return dataclasses.replace(result, rule=rule)
     if not isinstance(election.profile, RankedProfile):
         raise RuleError(
@@ -122,7 +151,9 @@ def _tally_budget(
     if rule == "points" and election.meta.get("max_length", "").isdigit():
         # A Wijktop-3 ballot gives 3-2-1 even if nobody filled all three places.
         options["k"] = int(election.meta["max_length"])
-    ranking = RANKING_RULES[rule](election.profile, tie_break=tie_break, **options)
+    from voting.greedy import greedy
+
+    ranking = ranking_rule(rule)(election.profile, tie_break=tie_break, **options)
     order = [election.index(label) for label in ranking.ranking]
     funded = greedy(election, budget=budget, tie_break=tie_break, order=order)
     return dataclasses.replace(

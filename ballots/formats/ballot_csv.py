@@ -40,7 +40,6 @@ import io
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
 
 from ballots.errors import BallotError, FormatError
 from ballots.formats._source import Source, parse_int, read_text, source_name, write_text
@@ -218,6 +217,8 @@ def _approval_profile(dense: np.ndarray, options: Sequence[str]) -> ApprovalProf
     distinct, counts = merge_rows(dense, np.ones(len(dense), np.int64))
     if len(dense) == 0:
         distinct = dense
+    from scipy import sparse  # slow to import; ranked and BLT files never need it
+
     return ApprovalProfile(sparse.csr_matrix(distinct), counts, tuple(options))
 
 
