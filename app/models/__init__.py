@@ -13,6 +13,7 @@ SQLModel.metadata.naming_convention = {
 
 from app.models.accounts import ROLES, Account  # noqa: E402
 from app.models.audit import AuditEvent  # noqa: E402
+from app.models.counts import COUNT_STATUSES, QuestionCount  # noqa: E402
 from app.models.initiatives import (  # noqa: E402
     INITIATIVE_STATUSES,
     CostLine,
@@ -31,6 +32,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "BALLOT_CHANNELS", "Ballot", "Stemcode",
+    "COUNT_STATUSES", "QuestionCount",
     "INITIATIVE_STATUSES", "PHASES", "QUESTION_KINDS", "ROLES", "ROUND_KINDS",
     "Account", "AuditEvent", "CostLine", "Initiative", "Initiator", "OutboxMessage", "Question",
     "Review", "Round", "Stadsdeel", "Stembureau", "Support", "Wijk", "metadata", "utcnow",
