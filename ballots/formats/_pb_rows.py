@@ -62,7 +62,11 @@ def vote_rows(
         return None
     buf = np.frombuffer(data, np.uint8, count=end - start, offset=start)
     # every ; , and \n in one array: each comma's cell is the number of ; and \n before it
-    cuts = np.flatnonzero((buf == _NL) | (buf == _SEMICOLON) | (buf == _COMMA))
+    marks = buf == _NL
+    marks |= buf == _SEMICOLON  # in place: one byte per byte of the file at a time
+    marks |= buf == _COMMA
+    cuts = np.flatnonzero(marks)
+    del marks
     kinds = buf[cuts]
     lines = _lines(buf, cuts[kinds == _NL], data.find(b"\r", start, end) >= 0)
     if lines is None:
@@ -85,7 +89,7 @@ def vote_rows(
 def _lines(
     buf: np.ndarray, newlines: np.ndarray, has_returns: bool
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Start and end (exclusive, before ``\r\n`` or ``\n``) of every line, None if blank."""
+    """Start and end (exclusive, before ``\\r\\n`` or ``\\n``) of every line, None if blank."""
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(buf)]))
     if has_returns:
