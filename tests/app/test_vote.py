@@ -335,3 +335,31 @@ def test_stemcodes_service_recognises_codes_as_typed(app: Flask, world: dict[str
     code = issue_codes(app, world["round_A2"])[0]
     with app.test_request_context():
         assert stemcodes.code_hash(code) == stemcodes.code_hash(code.lower().replace("-", " "))
+
+
+ROLES = ("anonymous", "committee-A1", "committee-A2", "official-A", "official-B", "admin")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("role", ROLES)
+# A used code is refused once, then dropped from the session: the next step asks for a code.
+@pytest.mark.parametrize(("holding", "status", "on_post"), [
+    ("round_A2", 200, 400), ("round_B1", 403, 403), ("used", 409, 302), ("none", 302, 302)])
+def test_vote_steps_depend_on_the_code_held_not_on_the_role(
+        app: Flask, client: FlaskClient, auth, world: dict[str, int], role: str,
+        holding: str, status: int, on_post: int) -> None:
+    open_round(app, world)  # round A2 takes votes; round B1 is a draft
+    if role != "anonymous":
+        auth.login(role)
+    if holding != "none":
+        code = issue_codes(app, world["round_A2" if holding == "used" else holding])[0]
+        with app.test_request_context(), client.session_transaction() as session:
+            session["stemcode"] = stemcodes.code_hash(code)
+    if holding == "used":
+        set_used = ballots_and_codes(app, world["round_A2"])[1][0]
+        with app.extensions[EXTENSION].begin() as connection:
+            connection.exec_driver_sql("UPDATE stemcode SET used = 1 WHERE id = ?", (set_used.id,))
+    assert client.get("/stemmen/stembiljet").status_code == status
+    response = post_form(client, "/stemmen/uitbrengen", {}, form_url="/stemmen")
+    assert response.status_code == on_post
+    assert ballots_and_codes(app, world["round_A2"])[0] == []
