@@ -44,7 +44,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from app.blueprints import admin, auth, committee, home, official, public, stemcodes, vote
+    from app.blueprints import (
+        admin,
+        auth,
+        committee,
+        counting,
+        home,
+        official,
+        public,
+        results,
+        stemcodes,
+        vote,
+    )
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
@@ -54,4 +65,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(official.bp)
     app.register_blueprint(vote.bp)
     app.register_blueprint(stemcodes.bp)
+    app.register_blueprint(counting.bp)
+    app.register_blueprint(results.bp)
     return app

@@ -35,7 +35,11 @@ RULES: dict[str, set[str]] = {
     "official": {"official-A", "official-B", "admin"},
     "official_of_A": {"official-A", "admin"},
     "stemcode": set(),  # resident steps behind a stemcode (test_vote.py covers holders)
+    "published": set(ROLES),  # result downloads: 404 for all until published (test_results.py)
+    "counted_of_A": {"official-A", "admin"},  # a count's file: 404 until counted (test_counting)
 }
+# GET status for those let in when the world's round A1 has no (published) count yet.
+NO_COUNT_YET = {"published": 404, "counted_of_A": 404}
 
 # endpoint -> (access rule, what a POST with empty data gives to those let in; None: GET only).
 # "form" is a re-rendered form with a 400; a number is that exact status.
@@ -84,6 +88,16 @@ ROUTES: dict[str, tuple[str, Any]] = {
     "vote.cast": ("stemcode", 302),
     "vote.done": ("public", None),
     "stemcodes.issue": ("official_of_A", "form"),
+    "counting.overview": ("official_of_A", None),
+    "counting.run": ("official_of_A", "form"),  # round A1 is not in its counting phase
+    "counting.confirm": ("official_of_A", "form"),
+    "counting.publish": ("official_of_A", "form"),  # nothing counted to publish
+    "counting.ballots_file": ("counted_of_A", None),
+    "results.round_results": ("public", None),  # "not known yet" before publication
+    "results.result_json": ("published", None),
+    "results.result_csv": ("published", None),
+    "results.ballots_file": ("published", None),
+    "results.ballots_sha256": ("published", None),
 }
 
 
@@ -126,7 +140,7 @@ def expected_get(rule: str, role: str) -> Any:
     if rule == "stemcode":
         return 302
     if role in RULES[rule]:
-        return 200
+        return NO_COUNT_YET.get(rule, 200)
     return LOGIN if role == "anonymous" else 403
 
 

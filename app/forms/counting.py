@@ -1,0 +1,26 @@
+"""The official's counting forms: run the count, confirm it (four eyes), publish it."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField
+from wtforms.validators import DataRequired, Length, Regexp
+
+
+class RunCountForm(FlaskForm):
+    """Starts the count (the button is the whole form; CSRF protects it)."""
+
+
+class ConfirmCountForm(FlaskForm):
+    """The second official confirms exactly the result shown (its fingerprint)."""
+
+    fingerprint = HiddenField(validators=[DataRequired(), Length(min=64, max=64),
+                                          Regexp(r"^[0-9a-f]{64}$")])
+    checked = BooleanField(
+        _l("I have checked this result and confirm it as the second official"),
+        validators=[DataRequired(_l("Tick the box to confirm that you checked the result."))])
+
+
+class PublishForm(FlaskForm):
+    """Publishes a confirmed count."""
