@@ -131,7 +131,8 @@ def support(initiative_id: int) -> ResponseReturnValue:
     try:
         supports.request_support(
             session, item, form.contact.data, secret=current_app.config["SECRET_KEY"],
-            confirm_url=lambda token: base + url_for("public.confirm", token=token))
+            confirm_url=lambda token: base + url_for("public.confirm", token=token),
+            backend=current_app.config.get("NOTIFIER", "outbox"))
     except ServiceError as error:
         return refused("public/support.html", form, error, **context)
     return render_template("public/support_sent.html", **context)
