@@ -1,0 +1,216 @@
+"""Published results: the page, the downloads, and the offline CLI reproducing them exactly."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from app.db import EXTENSION
+from app.models import Ballot, CostLine, Initiative, Question, QuestionCount, Round
+from app.services import counting, rounds
+from app.templating import euros
+from tests.app.conftest import AuthActions, page_text
+from tests.app.count_world import INITIATIVES, add_second_official, counting_round
+from tests.app.test_counting import confirm, publish, run_count
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wijkstem_tally(path: Path, rule: str, seed: str) -> bytes:
+    """Stdout of the real command line: ``wijkstem tally PATH --rule R --seed S --json``."""
+    done = subprocess.run(
+        [sys.executable, "-m", "voting.cli", "tally", str(path), "--rule", rule, "--seed", seed,
+         "--json"], capture_output=True, cwd=ROOT, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout
+
+
+def published_round(app: Flask, client: FlaskClient, auth: AuthActions,
+                    world: dict[str, int]) -> dict:
+    """The Wijktop-3 round of count_world, counted, confirmed by a second official, published."""
+    setup = counting_round(app, world)
+    add_second_official(app, world)
+    auth.login("official-A")
+    assert run_count(client, setup["round_id"]).status_code == 302
+    auth.logout()
+    auth.login("official-A2")
+    assert confirm(client, setup["round_id"]).status_code == 302
+    assert publish(client, setup["round_id"]).status_code == 302
+    auth.logout()
+    return setup
+
+
+def test_results_page_shows_funded_initiatives_and_remaining_budget(
+        app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int]) -> None:
+    setup = published_round(app, client, auth, world)
+    expected = setup["expected"]
+    response = client.get(f"/ronde/{setup['round_id']}/uitslag")
+    assert response.status_code == 200
+    page = page_text(response)
+    funded = page.split("Gefinancierde initiatieven", 1)[1].split("Resterend budget", 1)[0]
+    for title in INITIATIVES:
+        assert (title in funded) == (title in expected["funded"]), title
+    with app.test_request_context():
+        assert euros(expected["remaining"]).replace("\u00a0", " ") in page
+        cofinanced = euros(INITIATIVES["Muurschildering"][0]).replace("\u00a0", " ")
+    assert cofinanced in page  # the total cost of the co-financed initiative is explained
+    assert "Wijktop-3-punten: op elk stembiljet krijgt de eerste keuze 3 punten" in page
+    assert f"{setup['ballots']} stembiljetten" in page
+    # the chart: inline SVG with a title, and the same numbers in the table
+    assert '<svg role="img" aria-labelledby=' in page and "<title id=" in page
+    for title, points in expected["points"].items():
+        assert f"<th scope=\"row\">{title}</th><td class=\"num\">{points}</td>" in page
+    assert "<script" not in page
+
+
+def test_downloads_reproduce_with_the_cli_byte_for_byte(
+        app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int],
+        tmp_path: Path) -> None:
+    setup = published_round(app, client, auth, world)
+    question = setup["question_id"]
+    page = page_text(client.get(f"/ronde/{setup['round_id']}/uitslag"))
+    ballots = client.get(f"/vraag/{question}/stembestand")
+    assert ballots.status_code == 200
+    name = ballots.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
+    assert name.endswith(".pb")
+    path = tmp_path / name
+    path.write_bytes(ballots.data)
+    published = client.get(f"/vraag/{question}/uitslag.json").data
+    result = json.loads(published)
+    seed = result["parameters"]["seed"]
+    assert f"--seed {seed}" in page and "--rule points" in page
+    assert wijkstem_tally(path, "points", seed) == published
+    digest = hashlib.sha256(ballots.data).hexdigest()
+    assert result["ballots_sha256"] == digest and digest in page
+    assert client.get(f"/vraag/{question}/stembestand.sha256").data.decode() == \
+        f"{digest}  {name}\n"
+
+
+def test_csv_download_lists_every_initiative(app: Flask, client: FlaskClient, auth: AuthActions,
+                                             world: dict[str, int]) -> None:
+    setup = published_round(app, client, auth, world)
+    response = client.get(f"/vraag/{setup['question_id']}/uitslag.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.data.decode())))
+    table = {row[2]: row for row in rows[1:] if len(row) == 7}
+    assert set(table) == set(INITIATIVES)
+    expected = setup["expected"]
+    assert [row[2] for row in sorted(table.values(), key=lambda r: int(r[0]))] == \
+        expected["ranking"]
+    assert {t for t, row in table.items() if row[4] == "funded"} == set(expected["funded"])
+    assert table["Muurschildering"][5:] == ["1000.00", "800.00"]
+    assert ["remaining_eur", f"{expected['remaining'] // 100}.00"] in rows
+
+
+@pytest.mark.sqlite_only
+def test_nothing_before_publication(app: Flask, client: FlaskClient, auth: AuthActions,
+                                    world: dict[str, int]) -> None:
+    setup = counting_round(app, world)
+    auth.login("official-A")
+    run_count(client, setup["round_id"])
+    auth.logout()
+    page = page_text(client.get(f"/ronde/{setup['round_id']}/uitslag"))
+    assert "De uitslag is nog niet bekend." in page and "Gefinancierd" not in page
+    for suffix in ("uitslag.json", "uitslag.csv", "stembestand", "stembestand.sha256"):
+        assert client.get(f"/vraag/{setup['question_id']}/{suffix}").status_code == 404
+    assert client.get(f"/ronde/{world['round_B1']}/uitslag").status_code == 404  # a draft
+    assert client.get("/ronde/999999/uitslag").status_code == 404
+    assert client.get("/vraag/999999/uitslag.json").status_code == 404
+
+
+# --- every kind of question, counted by the service and re-tallied by the CLI ---------------
+
+# (title, cost, co-financing) of the wijkstemdag's admitted initiatives
+OPTIONS = [("Bloembakken", 80_000, 0), ("Speelplek", 500_000, 100_000),
+           ("Bankjes", 120_000, 0), ("Fietsenrek", 60_000, 0)]
+
+
+def every_kind_round(app: Flask, world: dict[str, int]) -> dict:
+    """Round B1 (a wijkstemdag) with one question of every kind, ballots stored, in counting."""
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        round_ = session.get(Round, world["round_B1"])
+        round_.budget_fixed_cents, round_.budget_rate_cents = 300_000, None
+        for values in ({"kind": "ranked", "max_choices": 2, "rule": "irv", "text": "Wie?"},
+                       {"kind": "approval", "max_choices": 2, "rule": "greedy", "text": "Welke?"},
+                       {"kind": "knapsack", "rule": "mes", "text": "Binnen budget?"},
+                       {"kind": "points", "points_total": 5, "rule": "greedy", "text": "Punten"}):
+            rounds.save_question(session, round_, values, None, world["account_admin"])
+        ids = []
+        for title, cost, cofinancing in OPTIONS:
+            item = Initiative(round_id=round_.id, title=title, description="...",
+                              status="admitted", cofinancing_cents=cofinancing)
+            session.add(item)
+            session.flush()
+            session.add(CostLine(initiative_id=item.id, description="kosten", amount_cents=cost))
+            ids.append(item.id)
+        questions = {q.kind: str(q.id) for q in rounds.questions(session, round_.id)}
+        a, b, c, d = ids
+        answers = (
+            [{"ranked": [a], "approval": [a, c], "knapsack": [a, d], "points": {str(a): 5},
+              "yesno": "yes"}] * 5
+            + [{"ranked": [b, a], "approval": [b], "knapsack": [b], "points": {str(b): 3,
+               str(c): 2}, "yesno": "no"}] * 4
+            + [{"ranked": [c, b], "approval": [c, d], "knapsack": [c, d], "points": {str(d): 5},
+                "yesno": None}] * 3
+            + [{"ranked": [], "approval": [d], "yesno": "yes"}] * 2)
+        for answer in answers:
+            session.add(Ballot(round_id=round_.id, channel="paper", answers=json.dumps(
+                {questions[kind]: value for kind, value in answer.items()})))
+        session.commit()
+        for phase in ("submission", "review", "voting", "counting"):
+            rounds.advance_phase(session, round_, phase, actor_id=world["account_admin"])
+        made = counting.run_count(session, round_, world["account_official-B"])
+        return {"counts": {session.get(Question, c.question_id).kind: c.id for c in made},
+                "ids": ids}
+
+
+@pytest.mark.sqlite_only
+def test_every_kind_of_question_re_tallies_with_the_cli(app: Flask, world: dict[str, int],
+                                                        tmp_path: Path) -> None:
+    made = every_kind_round(app, world)
+    with Session(app.extensions[EXTENSION]) as session:
+        stored = {kind: session.get(QuestionCount, i) for kind, i in made["counts"].items()}
+    extensions = {kind: c.ballots_name.rsplit(".", 1)[1] for kind, c in stored.items()}
+    assert extensions == {"ranked": "blt", "approval": "pb", "knapsack": "pb", "points": "pb",
+                          "yesno": "csv"}
+    for kind, count in stored.items():
+        if kind == "yesno":
+            continue
+        path = tmp_path / count.ballots_name
+        path.write_bytes(count.ballots_file)
+        assert wijkstem_tally(path, count.rule, count.seed) == \
+            (count.result_json + "\n").encode(), kind
+    a, b, c, d = (str(i) for i in made["ids"])
+    results = {kind: json.loads(count.result_json) for kind, count in stored.items()}
+    # IRV by hand: first choices a 5, b 4, c 3 of 12 (blank answers left out); c drops out
+    # and its 3 ballots go to b: b 7 beats a 5. Seats are the question's k = 2.
+    names = {name.rsplit("(#", 1)[1].rstrip(")"): name
+             for name in results["ranked"]["scores"]}
+    assert results["ranked"]["winners"] == [names[b], names[a]]
+    assert stored["ranked"].n_ballots == 12 and stored["ranked"].total_ballots == 14
+    # approval by hand: c 8, a 5, d 5, b 4 approvals; greedy funds c (120,000), then a and d
+    # in either order (80,000 and 60,000), and b (400,000 of its own) no longer fits
+    assert results["approval"]["budget"] == 300_000
+    assert set(results["approval"]["winners"]) == {a, c, d}
+    assert results["approval"]["remaining"] == 40_000
+    assert results["yesno"] == {"rule": "majority", "yes": 7, "no": 4, "blank": 3,
+                                "outcome": "yes", "adopted": True,
+                                "ballots_sha256": stored["yesno"].ballots_sha256}
+    assert stored["yesno"].ballots_file.decode().splitlines()[0] == "answer"
+    # points by hand: a 25, d 15, b 12, c 8; fund a, d, skip b (400,000), fund c
+    support = {p["project"]: p["support"] for p in results["points"]["projects"]}
+    assert support == {a: 25, b: 12, c: 8, d: 15}
+    assert results["points"]["winners"] == [a, d, c]
+    # co-financing: only the municipal share of Speelplek counts against the budget
+    speelplek = next(p for p in results["points"]["projects"] if p["project"] == b)
+    assert (speelplek["cost"], speelplek["municipal_cost"]) == (500_000, 400_000)
