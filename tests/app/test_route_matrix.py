@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from app.db import EXTENSION
-from app.models import Stembureau, Support
+from app.models import Question, Stembureau, Support
 from app.services import supports
 from tests.app.conftest import csrf_token
 
@@ -101,20 +101,25 @@ ROUTES: dict[str, tuple[str, Any]] = {
 }
 
 
-def url_values(app: Flask, world: dict[str, int]) -> dict[str, Any]:
-    """A value for every URL argument, all pointing into wijk A1 / stadsdeel A."""
+def url_values(app: Flask, world: dict[str, int], n: int) -> dict[str, Any]:
+    """A value for every URL argument, all pointing into wijk A1 / stadsdeel A.
+
+    Objects that a POST may change or delete (question, stembureau, support token)
+    are made anew for each role ``n``, so one role's POST cannot spoil the next one's.
+    """
     with app.test_request_context(), Session(app.extensions[EXTENSION]) as session:
-        stembureau = Stembureau(round_id=world["round_A1"], name="Buurthuis A1",
+        stembureau = Stembureau(round_id=world["round_A1"], name=f"Buurthuis {n}",
                                 address="Kerkstraat 1")
-        session.add(stembureau)
-        session.commit()
+        question = Question(round_id=world["round_A1"], position=100 + n, kind="yesno",
+                            rule="majority", text=f"Vraag {n}?")
         # A pending support with a known token: the matrix tests access, not supporting.
-        token = "matrix-token"
-        session.add(Support(initiative_id=world["initiative_A1"], contact_hash="m" * 64,
-                            token_hash=supports.token_hash(token)))
+        token = f"matrix-token-{n}"
+        session.add_all([stembureau, question, Support(
+            initiative_id=world["initiative_A1"], contact_hash=f"{n:064d}",
+            token_hash=supports.token_hash(token))])
         session.commit()
         return {"wijk_id": world["wijk_A1"], "round_id": world["round_A1"],
-                "initiative_id": world["initiative_A1"], "question_id": world["question_A1"],
+                "initiative_id": world["initiative_A1"], "question_id": question.id,
                 "stembureau_id": stembureau.id, "account_id": world["account_committee-A1"],
                 "stadsdeel_id": world["stadsdeel_A"], "token": token,
                 "filename": "wijkstem.css"}
@@ -161,26 +166,33 @@ def test_every_route_is_in_the_matrix(app: Flask) -> None:
         assert posts == (ROUTES[rule.endpoint][1] is not None), rule.endpoint
 
 
-CASES = [pytest.param(endpoint, role, id=f"{endpoint}-{role}")
-         for endpoint in ROUTES for role in ROLES]
-
-
-@pytest.mark.parametrize(("endpoint", "role"), CASES)
-def test_route_for_role(app: Flask, client: FlaskClient, world: dict[str, int],
-                        endpoint: str, role: str) -> None:
+def answers(app: Flask, world: dict[str, int], endpoint: str, role: str,
+            n: int) -> list[str]:
+    """What is wrong with ``endpoint`` for ``role`` (empty when GET and POST are as expected)."""
     rule_name, on_post = ROUTES[endpoint]
-    url = url_of(app, endpoint, url_values(app, world))
+    url = url_of(app, endpoint, url_values(app, world, n))
+    client = app.test_client()
     log_in(client, role, world)
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    wrong = []
     if "GET" in rule.methods:
-        assert outcome(client.get(url)) == expected_get(rule_name, role), f"GET {url}"
-    if on_post is None:
-        return
-    token = csrf_token(client, "/")
-    got = outcome(client.post(url, data={"csrf_token": token}))
-    if role not in RULES[rule_name]:
-        assert got == expected_get(rule_name, role), f"POST {url}"
-    elif on_post == "form":
-        assert got == 400, f"POST {url}"
-    else:
-        assert got == on_post, f"POST {url}"
+        got, want = outcome(client.get(url)), expected_get(rule_name, role)
+        if got != want:
+            wrong.append(f"GET {url} as {role}: {got}, expected {want}")
+    if on_post is not None:
+        got = outcome(client.post(url, data={"csrf_token": csrf_token(client, "/")}))
+        if role not in RULES[rule_name]:
+            want = expected_get(rule_name, role)
+        else:
+            want = 400 if on_post == "form" else on_post
+        if got != want:
+            wrong.append(f"POST {url} as {role}: {got}, expected {want}")
+    return wrong
+
+
+@pytest.mark.parametrize("endpoint", list(ROUTES))
+def test_route_for_every_role(app: Flask, world: dict[str, int], endpoint: str) -> None:
+    """One database per route, a fresh client per role: the whole row is checked at once."""
+    wrong = [line for n, role in enumerate(ROLES)
+             for line in answers(app, world, endpoint, role, n)]
+    assert not wrong, "\n".join(wrong)
