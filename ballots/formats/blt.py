@@ -19,6 +19,7 @@ rankings (``1=2``) are not supported and are reported as such.
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -55,12 +56,15 @@ def read_blt(source: Source) -> RankedElection:
 
 def parse_blt(text: str, *, path: str | None = None) -> RankedElection:
     """Parses the text of a BLT file (see ``read_blt``)."""
+    # Lines end at \n, \r or \r\n only, as editors count them (str.splitlines would
+    # also cut at form feeds, vertical tabs and U+2028, shifting the line numbers).
+    all_lines = [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]
     lines = [
         (number, line.strip())
-        for number, line in enumerate(text.splitlines(), start=1)
+        for number, line in enumerate(all_lines, start=1)
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    last_line = max(1, len(text.splitlines()))
+    last_line = max(1, len(all_lines))
 
     def fail(reason: str, line: int) -> FormatError:
         return FormatError(reason, line=line, path=path)
