@@ -47,11 +47,20 @@ def is_exhaustive(ballots: Ballots, chosen: list[int], left: int,
 
 
 def same_outcome_between(low: Run, high: Run) -> bool:
-    """Whether every share between the two runs' shares gives ``low``'s outcome (see above)."""
-    if low.chosen != high.chosen:
+    """Whether every share between the two runs' shares gives ``low``'s outcome (see above).
+
+    A tie is allowed when it is the same at both shares with the same exact
+    rho: rho never rises with the share, so the tied projects keep that rho
+    in between and the lottery sees the same tie.
+    """
+    if low.chosen != high.chosen or low.tied != high.tied:
         return False
-    return all(runner_up > float(selection.rho) * (1 + SCREEN)
-               for selection, runner_up in zip(low.selections, high.runner_up, strict=True))
+    for step, selection in enumerate(low.selections):
+        if low.tied[step] and selection.rho != high.selections[step].rho:
+            return False
+        if not high.runner_up[step] > float(selection.rho) * (1 + SCREEN):
+            return False
+    return True
 
 
 def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,

@@ -116,8 +116,11 @@ class Run:
     Attributes:
         share: the start share per voter, in cents.
         selections: the projects bought, in order.
-        runner_up: per selection, the float rho of the best other affordable
-            project (``inf`` if none); Add1 uses it to skip increments soundly.
+        runner_up: per selection, a lower bound (float) on the rho of every
+            affordable project not tied with it (``inf`` if none); Add1 uses it
+            to skip increments soundly.
+        tied: per selection, the projects whose rho was exactly equal (the
+            lottery's choices); empty when there was no tie.
         dropped: option -> (step, exact money its supporters had) for projects
             found unaffordable, filled only when asked to explain.
     """
@@ -125,6 +128,7 @@ class Run:
     share: Fraction
     selections: list[Selection] = field(default_factory=list)
     runner_up: list[float] = field(default_factory=list)
+    tied: list[tuple[int, ...]] = field(default_factory=list)
     dropped: dict[int, tuple[int, Fraction]] = field(default_factory=dict)
 
     @property
@@ -144,8 +148,10 @@ def run_equal_shares(ballots: Ballots, share: Fraction, tie_break: TieBreak, *,
     run = Run(share)
     # rho never falls during a run, so the last value seen (at first, the rho
     # if every supporter could pay alike) bounds it from below.
-    with np.errstate(divide="ignore"):
-        bounds = ballots.prices / (ballots.supporters.astype(np.float64) * ballots.utilities)
+    bounds = np.full(len(ballots.prices), np.inf)
+    eligible = ballots.eligible
+    bounds[eligible] = ballots.prices[eligible] / (
+        ballots.supporters[eligible].astype(np.float64) * ballots.utilities[eligible])
     while True:
         options = np.flatnonzero(active)
         money_f = classes.money_of(options)
@@ -175,7 +181,8 @@ def run_equal_shares(ballots: Ballots, share: Fraction, tie_break: TieBreak, *,
         rho, payment = exact[chosen]
         supporters = int(ballots.supporters[chosen])
         run.selections.append(Selection(chosen, payment, rho, supporters))
-        others = [bounds[o] for o in options.tolist() if o != chosen]
+        others = [bounds[o] for o in options.tolist() if o not in tied]
         run.runner_up.append(min(others, default=math.inf))
+        run.tied.append(tuple(sorted(tied)) if len(tied) > 1 else ())
         active[chosen] = False
         classes.pay(chosen, payment, active)
