@@ -1,7 +1,8 @@
 """Serves Wijkstem with gunicorn: migrate, seed the demo when new, print logins, serve.
 
 Run as ``python -m app.serve`` (``./scripts/run`` does). PORT sets the port
-(8000), WIJKSTEM_WORKERS the number of worker processes (2 x cores + 1).
+(8000), WIJKSTEM_WORKERS the number of worker processes (2 x cores + 1),
+WIJKSTEM_THREADS the threads per worker (4).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def main() -> None:
         "bind": f"127.0.0.1:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": 4,
+        "threads": int(os.environ.get("WIJKSTEM_THREADS", "4")),
         "accesslog": "-",
         "timeout": 60,
     }).run()

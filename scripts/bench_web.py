@@ -1,0 +1,453 @@
+"""Voting-day load benchmark: real HTTP against the app as ./scripts/run serves it.
+
+Starts ``python -m app.serve`` (gunicorn, gthread workers) on a fresh instance
+folder and database (SQLite, or PostgreSQL with ``--postgres``), creates a
+Wijktop-3 round in its voting phase with fresh stemcodes through the app's
+services, then lets ``--voters`` concurrent residents vote over 127.0.0.1 for
+``--seconds``: code entry page, code (with CSRF token), ballot, answers ->
+review page, cast (with CSRF token), confirmation. Afterwards the database is
+audited: ballots stored = confirmations received = codes marked used, every
+confirmed code used, none twice. The last line is machine-readable:
+``ballots_per_s=<n> p99_ms=<n> lost=<n> duplicate=<n>``.
+
+tests/app/test_faults.py imports ``Server``, ``Postgres``, ``create_round``
+and ``Voter`` from this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The code-entry limit (WIJKSTEM_CODE_RATELIMIT) counts per client address; every
+# benchmark voter comes from 127.0.0.1, so the benchmark lifts it far above its load.
+BENCH_CODE_LIMIT = "100000000 per minute"
+CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+INITIATIVES = [("Speeltuin", 300_000), ("Bankjes", 200_000), ("Muurschildering", 400_000),
+               ("Lantaarns", 100_000), ("Geveltuinen", 60_000), ("Buurtfeest", 150_000),
+               ("Jeu-de-boulesbaan", 40_000), ("Hondenveldje", 200_000)]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Postgres:
+    """A throw-away PostgreSQL cluster in a temp folder (as ./scripts/test starts one)."""
+
+    def __init__(self, max_connections: int = 300) -> None:
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name)
+        if not bins:
+            raise SystemExit("no PostgreSQL binaries under /usr/lib/postgresql (apt install "
+                             "postgresql, or pass WIJKSTEM_DATABASE_URL)")
+        self.bin = bins[-1]
+        self.dir = Path(tempfile.mkdtemp(prefix="wijkstem-bench-pg."))
+        self.port = free_port()
+        if os.getuid() == 0:
+            shutil.chown(self.dir, "postgres")
+        self._run("initdb", "-D", f"{self.dir}/data", "-U", "wijkstem", "--auth=trust",
+                  "-E", "UTF8")
+        self._run("pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "-o",
+                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                  f"-c max_connections={max_connections}", "start")
+        self.url = f"postgresql+psycopg://wijkstem@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, program: str, *args: str) -> None:
+        """Runs a PostgreSQL program, as the postgres user when we are root."""
+        command = [str(self.bin / program), *args]
+        if os.getuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        """Stops the cluster and removes its folder."""
+        try:
+            self._run("pg_ctl", "-D", f"{self.dir}/data", "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Server:
+    """``python -m app.serve`` on a free port with its own instance folder."""
+
+    def __init__(self, instance: Path, database_url: str, env: dict[str, str] | None = None,
+                 port: int | None = None) -> None:
+        self.instance = instance
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = instance / "server.log"
+        self.env = {**os.environ, "PORT": str(self.port), "WIJKSTEM_INSTANCE_PATH": str(instance),
+                    "WIJKSTEM_DATABASE_URL": database_url, "WIJKSTEM_BASE_URL": self.base,
+                    "WIJKSTEM_CODE_RATELIMIT": BENCH_CODE_LIMIT, **(env or {})}
+        self.env.pop("WIJKSTEM_SECRET_KEY", None)  # the instance folder keeps the key
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        """Starts the server and waits until it answers the home page."""
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "app.serve"], cwd=ROOT,
+                                            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    if b" 200 " in sock.recv(16):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def pids(self) -> list[int]:
+        """The gunicorn master and its workers."""
+        assert self.process is not None
+        found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
+                               capture_output=True, text=True).stdout.split()
+        return [self.process.pid, *map(int, found)]
+
+    def kill(self) -> None:
+        """SIGKILLs the master and every worker at once (a crash, no clean shutdown)."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Stops the server gracefully (SIGTERM), or kills it when it does not stop."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+def app_for(server: Server):
+    """The app (in this process) on the server's database, instance folder and secret key."""
+    os.environ.update({k: server.env[k] for k in (
+        "WIJKSTEM_INSTANCE_PATH", "WIJKSTEM_DATABASE_URL", "WIJKSTEM_BASE_URL")})
+    os.environ.pop("WIJKSTEM_SECRET_KEY", None)
+    from app import create_app
+
+    return create_app()
+
+
+@dataclass
+class BenchRound:
+    """The round the voters vote in."""
+
+    round_id: int
+    title: str
+    question_id: int
+    options: list[int]
+    codes: list[str]
+
+
+def create_round(app: Any, n_codes: int) -> BenchRound:
+    """A Wijktop-3 round in voting with eight admitted initiatives and ``n_codes`` stemcodes."""
+    from sqlmodel import Session, select
+
+    from app.db import EXTENSION
+    from app.models import CostLine, Initiative, Round, Wijk
+    from app.services import rounds, stemcodes
+
+    today = date.today()
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        wijk = session.exec(select(Wijk).order_by(Wijk.id)).first()
+        title = f"Wijktop-3 benchmark {time.strftime('%H:%M:%S')}"
+        round_ = rounds.create_round(session, wijk.id, {
+            "title": title, "kind": "wijktop3", "budget_fixed_cents": 1_000_000,
+            "budget_rate_cents": None, "voting_start": today - timedelta(days=1),
+            "voting_end": today + timedelta(days=1)})
+        rounds.advance_phase(session, round_, "submission")
+        options = []
+        for name, cost in INITIATIVES:
+            item = Initiative(round_id=round_.id, title=name, description="...",
+                              status="admitted", cofinancing_cents=0)
+            session.add(item)
+            session.flush()
+            session.add(CostLine(initiative_id=item.id, description="kosten", amount_cents=cost))
+            options.append(item.id)
+        session.commit()
+        for phase in ("review", "voting"):
+            rounds.advance_phase(session, round_, phase)
+        question_id = rounds.questions(session, round_.id)[0].id
+        codes: list[str] = []
+        while len(codes) < n_codes:
+            batch = min(stemcodes.MAX_BATCH, n_codes - len(codes))
+            codes += stemcodes.issue_stemcodes(session, session.get(Round, round_.id), batch, None)
+        return BenchRound(round_.id, title, question_id, options, codes)
+
+
+@dataclass
+class Tally:
+    """What the voters saw."""
+
+    confirmed: list[str] = field(default_factory=list)
+    cast_ms: list[float] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    busy: int = 0
+    finished_at: list[float] = field(default_factory=list)
+
+
+class FlowError(Exception):
+    """A step of the voting flow gave something else than expected."""
+
+
+class Voter:
+    """One resident's browser: a cookie jar and the six requests of the voting flow."""
+
+    def __init__(self, base: str, bench: BenchRound, tally: Tally,
+                 connector: aiohttp.BaseConnector, seed: int) -> None:
+        self.base, self.bench, self.tally = base, bench, tally
+        self.random = random.Random(seed)
+        self.http = aiohttp.ClientSession(
+            connector=connector, connector_owner=False,
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # unsafe: cookies for an IP host
+            timeout=aiohttp.ClientTimeout(total=60))
+
+    async def close(self) -> None:
+        """Closes the browser (the shared connector stays open)."""
+        await self.http.close()
+
+    async def _page(self, method: str, path: str, status: int, **kwargs: Any) -> tuple[bytes, Any]:
+        """One request that must answer ``status``; returns its body and headers."""
+        async with self.http.request(method, self.base + path, allow_redirects=False,
+                                     **kwargs) as response:
+            body = await response.read()
+            if response.status != status:
+                raise FlowError(f"{method} {path}: {response.status}")
+            return body, response.headers
+
+    @staticmethod
+    def _token(body: bytes, path: str) -> str:
+        """The CSRF token of a page's form."""
+        match = CSRF.search(body)
+        if match is None:
+            raise FlowError(f"no CSRF token on {path}")
+        return match.group(1).decode()
+
+    async def vote(self, code: str, retries: int = 20) -> bool:
+        """Votes with ``code`` through every page; True when the confirmation was shown."""
+        self.http.cookie_jar.clear()
+        try:
+            body, _ = await self._page("GET", "/stemmen", 200)
+            token = self._token(body, "/stemmen")
+            await self._page("POST", "/stemmen", 302, data={"csrf_token": token, "code": code})
+            body, _ = await self._page("GET", "/stemmen/stembiljet", 200)
+            token = self._token(body, "/stemmen/stembiljet")
+            q = f"q{self.bench.question_id}"
+            picked = self.random.sample(self.bench.options, 3)
+            answers = {f"{q}_{slot}": str(option) for slot, option in enumerate(picked, 1)}
+            body, _ = await self._page("POST", "/stemmen/stembiljet", 200,
+                                       data={"csrf_token": token, **answers})
+            token = self._token(body, "review")
+            for _attempt in range(retries):
+                started = time.perf_counter()
+                async with self.http.post(self.base + "/stemmen/uitbrengen", allow_redirects=False,
+                                          data={"csrf_token": token, **answers}) as response:
+                    body = await response.read()
+                    status = response.status
+                self.tally.cast_ms.append((time.perf_counter() - started) * 1000)
+                if status != 503:  # 503: "probeer het opnieuw", the code is still usable
+                    break
+                self.tally.busy += 1
+                await asyncio.sleep(0.05)
+            if status != 302:
+                raise FlowError(f"POST /stemmen/uitbrengen: {status}")
+            body, _ = await self._page("GET", "/stemmen/bedankt", 200)
+            if self.bench.title.encode() not in body:
+                raise FlowError("confirmation without the round's title")
+        except FlowError as error:
+            self.tally.errors[str(error)] += 1
+            return False
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            self.tally.errors[type(error).__name__] += 1
+            return False
+        self.tally.confirmed.append(code)
+        self.tally.finished_at.append(time.monotonic())
+        return True
+
+
+async def drive(base: str, bench: BenchRound, voters: int, seconds: float,
+                tally: Tally) -> tuple[float, float]:
+    """Runs ``voters`` concurrent voters until ``seconds`` pass or the codes run out."""
+    connector = aiohttp.TCPConnector(limit=voters, limit_per_host=voters)
+    codes = iter(bench.codes)
+    stop_at = time.monotonic() + seconds
+
+    async def resident(number: int) -> None:
+        voter = Voter(base, bench, tally, connector, seed=number)
+        try:
+            while time.monotonic() < stop_at:
+                code = next(codes, None)
+                if code is None:
+                    return
+                await voter.vote(code)
+        finally:
+            await voter.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(resident(n) for n in range(voters)))
+    ended = time.monotonic()
+    await connector.close()
+    return started, ended
+
+
+def audit(app: Any, bench: BenchRound, confirmed: list[str]) -> dict[str, int]:
+    """Reads the database: ballots, used codes, and whether every confirmed code is used."""
+    from sqlalchemy import func
+    from sqlmodel import Session, select
+
+    from app.db import EXTENSION
+    from app.models import Ballot, Stemcode
+    from app.services.stemcodes import code_hash
+
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        ballots = session.exec(select(func.count()).select_from(Ballot)
+                               .where(Ballot.round_id == bench.round_id)).one()
+        used = session.exec(select(func.count()).select_from(Stemcode).where(
+            Stemcode.round_id == bench.round_id, Stemcode.used)).one()
+        digests = [code_hash(c) for c in set(confirmed)]
+        confirmed_used = 0
+        for start in range(0, len(digests), 500):
+            confirmed_used += session.exec(select(func.count()).select_from(Stemcode).where(
+                Stemcode.code_hash.in_(digests[start:start + 500]), Stemcode.used)).one()
+    repeats = len(confirmed) - len(set(confirmed))
+    return {
+        "ballots": ballots, "used": used, "confirmed": len(confirmed),
+        "confirmed_not_used": len(digests) - confirmed_used,
+        # lost: a confirmation without its ballot or its code used, or a code used
+        # without its ballot
+        "lost": (max(0, len(confirmed) - ballots) + (len(digests) - confirmed_used)
+                 + max(0, used - ballots)),
+        # duplicate: more ballots than used codes, or one code confirmed twice
+        "duplicate": max(0, ballots - used) + repeats,
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank) of ``values``; 0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def windows(finished: list[float], started: float, ended: float, width: float = 10) -> list[float]:
+    """Confirmations per second in each full ``width``-second window of the run."""
+    rates = []
+    edge = started
+    while edge + width <= ended + 1e-9:
+        rates.append(sum(edge <= t < edge + width for t in finished) / width)
+        edge += width
+    return rates
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60, help="length of the load (60)")
+    parser.add_argument("--voters", type=int, default=200, help="concurrent voters (200)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="PostgreSQL: WIJKSTEM_DATABASE_URL, else a throw-away cluster")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (WIJKSTEM_WORKERS)")
+    parser.add_argument("--threads", type=int, help="threads per worker (WIJKSTEM_THREADS)")
+    parser.add_argument("--codes", type=int,
+                        help="stemcodes to issue (default: enough for 600 ballots/s)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the benchmark and prints the figures; 0 when nothing was lost or duplicated."""
+    args = parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="wijkstem-bench."))
+    postgres = None
+    env: dict[str, str] = {}
+    if args.workers:
+        env["WIJKSTEM_WORKERS"] = str(args.workers)
+    if args.threads:
+        env["WIJKSTEM_THREADS"] = str(args.threads)
+    if args.postgres:
+        url = os.environ.get("WIJKSTEM_DATABASE_URL", "")
+        if not url.startswith("postgresql"):
+            postgres = Postgres()
+            url = postgres.url
+        backend = "postgresql"
+    else:
+        url = f"sqlite:///{folder / 'wijkstem.db'}"
+        backend = "sqlite"
+    server = Server(folder, url, env)
+    try:
+        server.start()
+        app = app_for(server)
+        n_codes = args.codes or int(600 * args.seconds) + 10 * args.voters
+        t0 = time.monotonic()
+        bench = create_round(app, n_codes)
+        print(f"database: {backend}; round {bench.round_id} with {n_codes} fresh stemcodes "
+              f"({time.monotonic() - t0:.1f} s to issue)")
+        print(f"server: python -m app.serve on {server.base} (log {server.log_path}); "
+              f"WIJKSTEM_CODE_RATELIMIT={BENCH_CODE_LIMIT!r} for the benchmark, since every "
+              "voter comes from 127.0.0.1 (the default is 10 per minute per address)")
+        print(f"load: {args.voters} concurrent voters for {args.seconds:g} s; "
+              f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        tally = Tally()
+        started, ended = asyncio.run(drive(server.base, bench, args.voters, args.seconds, tally))
+        load = os.getloadavg()
+        server.stop()
+        figures = audit(app, bench, tally.confirmed)
+    finally:
+        server.stop()
+        if postgres is not None:
+            postgres.stop()
+    elapsed = ended - started
+    rate = len(tally.confirmed) / elapsed if elapsed else 0.0
+    rates = windows(tally.finished_at, started, ended)
+    p50, p95, p99 = (percentile(tally.cast_ms, q) for q in (50, 95, 99))
+    print(f"ballots accepted: {len(tally.confirmed)} in {elapsed:.1f} s = {rate:.1f} per second"
+          + (f" (10 s windows: min {min(rates):.0f}, max {max(rates):.0f})" if rates else ""))
+    print(f"cast request latency: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms "
+          f"({len(tally.cast_ms)} cast requests, {tally.busy} answered 503 busy and retried)")
+    print(f"errors: {sum(tally.errors.values())}"
+          + "".join(f"\n  {n} x {what}" for what, n in tally.errors.most_common(10)))
+    print(f"audit: ballots in database {figures['ballots']}, confirmations "
+          f"{figures['confirmed']}, codes marked used {figures['used']}; confirmed codes not "
+          f"used {figures['confirmed_not_used']}; codes used without a confirmation "
+          f"{figures['used'] - figures['confirmed']}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in load)} ({os.cpu_count()} cores)")
+    print(f"ballots_per_s={rate:.1f} p99_ms={p99:.0f} lost={figures['lost']} "
+          f"duplicate={figures['duplicate']}")
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0 if figures["lost"] == 0 and figures["duplicate"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
