@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -31,14 +32,16 @@ from app.services.ballot_files import BLT, CSV, BadAnswer, BallotFile, Option, Q
 from app.services.ballot_files import build_file as _build_file
 from app.services.errors import MESSAGES, ServiceError
 from app.services.initiatives import totals
+from ballots.errors import BallotError, FormatError
 from ballots.formats.ballot_csv import read_ballot_csv
 from ballots.formats.blt import read_blt
 from ballots.formats.pabulib import read_pb
 from voting.referendum import yes_no
 from voting.result import canonical_json
-from voting.rules import tally
+from voting.rules import RuleError, tally
 
 COUNT_PHASE = "counting"
+log = logging.getLogger(__name__)
 EXTENSIONS = {"pb": "pb", BLT: "blt", CSV: "csv"}
 
 MESSAGES.update({
@@ -46,6 +49,9 @@ MESSAGES.update({
                             "(the round must be in its counting phase)."),
     "count_exists": _l("This round has already been counted."),
     "count_no_questions": _l("This round has no questions to count."),
+    "count_no_options": _l("Question %(position)s has no admitted initiatives to count."),
+    "count_failed": _l("Question %(position)s could not be counted with its rule; nothing was "
+                       "counted. Ask the administrator to check the question's settings."),
     "count_bad_ballot": _l("A stored ballot does not fit question %(position)s; nothing was "
                            "counted. Ask the administrator to check the ballots."),
     "count_missing": _l("There is no count to confirm or publish yet."),
@@ -157,17 +163,14 @@ def run_count(session: Session, round_: Round, actor_id: int) -> list[QuestionCo
     ballots = round_answers(session, round_.id)
     seed_text, now, made = seed(), utcnow(), []
     for question in questions:
-        answers = (ballot.get(str(question.id)) for ballot in ballots)
-        try:
-            built = _build_file(setup_of(session, round_, question, options), answers)
-        except BadAnswer:
-            raise ServiceError("count_bad_ballot", position=question.position) from None
+        built, result_json = _count_question(session, round_, question, options, ballots,
+                                             seed_text)
         count = QuestionCount(
             round_id=round_.id, question_id=question.id, rule=question.rule, seed=seed_text,
             ballots_name=file_name(round_, question, built.format), ballots_file=built.data,
             ballots_sha256=sha256(built.data), total_ballots=len(ballots),
             n_ballots=built.n_ballots, labels_json=json.dumps(built.labels, sort_keys=True),
-            result_json=tally_file(built, question.rule, seed_text), counted_by=actor_id,
+            result_json=result_json, counted_by=actor_id,
             counted_at=now)
         session.add(count)
         made.append(count)
@@ -177,6 +180,23 @@ def run_count(session: Session, round_: Round, actor_id: int) -> list[QuestionCo
                          "ballots_sha256": count.ballots_sha256, "ballots": len(ballots)})
     _commit_once(session)
     return made
+
+
+def _count_question(session: Session, round_: Round, question: Question,
+                    options: tuple[Option, ...], ballots: list[dict[str, Any]],
+                    seed_text: str) -> tuple[BallotFile, str]:
+    """One question's ballot file and result JSON; a ServiceError when it cannot be counted."""
+    if question.kind != "yesno" and not options:
+        raise ServiceError("count_no_options", position=question.position)
+    answers = (ballot.get(str(question.id)) for ballot in ballots)
+    try:
+        built = _build_file(setup_of(session, round_, question, options), answers)
+        return built, tally_file(built, question.rule, seed_text)
+    except BadAnswer:
+        raise ServiceError("count_bad_ballot", position=question.position) from None
+    except (BallotError, FormatError, RuleError, ValueError):
+        log.exception("question %s of round %s could not be counted", question.id, round_.id)
+        raise ServiceError("count_failed", position=question.position) from None
 
 
 def _commit_once(session: Session) -> None:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from app.db import EXTENSION
 from app.models import AuditEvent, Ballot, QuestionCount, Round
+from app.services import rounds
 from tests.app.conftest import AuthActions, csrf_token, page_text, post_form, snapshot
 from tests.app.count_world import add_second_official, counting_round
 
@@ -225,3 +226,28 @@ def test_a_ballot_that_does_not_fit_stops_the_count(app: Flask, client: FlaskCli
     response = run_count(client, setup["round_id"])
     assert response.status_code == 400 and "past niet bij vraag 1" in page_text(response)
     assert snapshot(app) == before
+
+
+def test_a_question_without_initiatives_is_not_counted(app: Flask, client: FlaskClient,
+                                                       auth: AuthActions,
+                                                       world: dict[str, int]) -> None:
+    with Session(app.extensions[EXTENSION]) as session:
+        round_ = session.get(Round, world["round_A1"])  # its one initiative was never admitted
+        for phase in ("review", "voting", "counting"):
+            rounds.advance_phase(session, round_, phase, actor_id=world["account_admin"])
+    auth.login("official-A")
+    before = snapshot(app)
+    response = run_count(client, world["round_A1"])
+    assert response.status_code == 400 and "geen toegelaten initiatieven" in page_text(response)
+    assert snapshot(app) == before
+
+
+def test_a_round_without_ballots_funds_nothing(app: Flask, client: FlaskClient,
+                                               auth: AuthActions, world: dict[str, int]) -> None:
+    setup = counting_round(app, world, patterns=[])
+    auth.login("official-A")
+    assert run_count(client, setup["round_id"]).status_code == 302
+    [count] = counts(app, setup["round_id"])
+    result = json.loads(count.result_json)
+    assert count.total_ballots == count.n_ballots == 0
+    assert result["winners"] == [] and result["remaining"] == result["budget"] == 300_000
