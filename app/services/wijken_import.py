@@ -22,6 +22,7 @@ from app.services.errors import ServiceError
 from app.services.wijken import MAX_INHABITANTS, normalise_postcodes
 
 MAX_ROWS = 20_000
+MAX_POSTCODES_TEXT = 2000  # the length of Wijk.postcodes
 COLUMNS = {
     "name": ("wijk", "naam", "wijknaam", "regio", "wijken_en_buurten", "name"),
     "code": ("code", "wijkcode", "gwb_code", "gwb_code_10", "gwb_code_8"),
@@ -100,7 +101,11 @@ def parse(data: bytes, default_stadsdeel: str | None) -> list[tuple[int, dict[st
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns, errors = _header(reader.fieldnames or [])
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error:  # e.g. a header cell beyond csv's field size limit
+        raise ImportRejected([RowError(max(1, reader.line_num), "csv_broken")]) from None
+    columns, errors = _header(fieldnames)
     if errors:
         raise ImportRejected(errors)
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -162,6 +167,8 @@ def _row(raw: dict[str, Any], columns: dict[str, str], default_stadsdeel: str | 
         postcodes = normalise_postcodes(cell("postcodes"))
     except ServiceError as error:
         return {}, ("bad_postcode", error.params)
+    if len(postcodes) > MAX_POSTCODES_TEXT:
+        return {}, ("csv_too_long", {"column": "postcodes"})
     return {"name": name, "code": code, "inhabitants": inhabitants,
             "stadsdeel": stadsdeel, "postcodes": postcodes}, None
 
