@@ -79,17 +79,21 @@ def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
         increments in its share, and how many runs were computed.
     """
     start = Fraction(budget, n_voters) if n_voters else Fraction(0)
+    computed: dict[int, tuple[Run, TieBreak]] = {}
 
     def run_at(k: int) -> tuple[Run, TieBreak]:
-        lottery = fork(tie_break)
-        return run_equal_shares(ballots, start + unit * k, lottery), lottery
+        # A jump that fails to verify is retried shorter; the scan may reach
+        # its share later, so every run is kept until the end.
+        if k not in computed:
+            lottery = fork(tie_break)
+            computed[k] = run_equal_shares(ballots, start + unit * k, lottery), lottery
+        return computed[k]
 
-    k, runs = 0, 1
+    k = 0
     current, lottery = run_at(0)
     jump = 1
     while not is_exhaustive(ballots, current.chosen, budget - current.cost(ballots)):
         candidate, candidate_lottery = run_at(k + jump)
-        runs += 1
         if same_outcome_between(current, candidate):
             k, current, lottery = k + jump, candidate, candidate_lottery
             jump *= 2
@@ -100,4 +104,4 @@ def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
         if candidate.cost(ballots) > budget:
             break
         k, current, lottery = k + 1, candidate, candidate_lottery
-    return current, lottery, k, runs
+    return current, lottery, k, len(computed)
