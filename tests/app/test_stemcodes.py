@@ -88,7 +88,10 @@ def test_official_prints_letters_once(app: Flask, client: FlaskClient, auth, wor
     page = page_text(response)
     codes = CODE_PATTERN.findall(page)
     assert len(codes) == 3 and page.count('<section class="letter">') == 3
-    assert "break-after: page" in page and "page-break-after: always" in page
+    assert "/static/letters.css" in page  # one letter per printed page (no inline CSS: CSP)
+    css = client.get("/static/letters.css")
+    assert b"break-after: page" in css.data and b"page-break-after: always" in css.data
+    css.close()
     assert page.count("Uw stemcode voor Wijktop-3 A1") == 3
     assert page.count("Beste bewoner van Wijk A1") == 3
     assert page.count("Ga naar http://localhost/stemmen en vul deze code in") == 3
