@@ -13,7 +13,7 @@ from sqlmodel import select
 from app.access import official_of_stadsdeel
 from app.blueprints.results import helpers
 from app.db import get_session
-from app.forms.counting import ConfirmCountForm, PublishForm, RunCountForm
+from app.forms.counting import ConfirmCountForm, DiscardCountForm, PublishForm, RunCountForm
 from app.models import Account, Question, Round, Wijk
 from app.services import counting, results
 from app.services.errors import ServiceError
@@ -39,7 +39,7 @@ def _context(round_id: int) -> dict[str, Any]:
             "counted_by_me": any(c.counted_by == current_user.id for c in counts),
             "status": counts[0].status if counts else None,
             "run_form": RunCountForm(), "confirm_form": ConfirmCountForm(),
-            "publish_form": PublishForm()}
+            "publish_form": PublishForm(), "discard_form": DiscardCountForm()}
 
 
 def _step(form_name: str, form: Any, round_id: int, action: Any, done: str) -> ResponseReturnValue:
@@ -89,6 +89,19 @@ def publish(round_id: int) -> ResponseReturnValue:
     """Publishes the confirmed result: the round moves to its published phase."""
     return _step("publish_form", PublishForm(), round_id, counting.publish,
                  _("The result has been published."))
+
+
+@bp.post("/rounds/<int:round_id>/count/discard")
+@official_of_stadsdeel
+def discard(round_id: int) -> ResponseReturnValue:
+    """Throws away an unpublished count (logged with its reason) so it can be counted again."""
+    form = DiscardCountForm()
+
+    def action(session, round_, actor_id):
+        return counting.discard_count(session, round_, actor_id, form.reason.data)
+
+    return _step("discard_form", form, round_id, action,
+                 _("The count has been discarded. The round can be counted again."))
 
 
 @bp.get("/questions/<int:question_id>/count/ballots")

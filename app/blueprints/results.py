@@ -57,7 +57,7 @@ def round_results(round_id: int) -> ResponseReturnValue:
     return render_template("results/round.html", round=round_, items=items,
                            wijk=session.get(Wijk, round_.wijk_id),
                            ballots=items[0].count.total_ballots if items else ballots,
-                           codes=codes)
+                           codes=codes, discarded=counting.discarded(session, round_id))
 
 
 @bp.get("/vraag/<int:question_id>/uitslag.json")

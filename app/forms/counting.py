@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
+
+from app.forms.fields import no_markup
 
 
 class RunCountForm(FlaskForm):
@@ -24,3 +26,11 @@ class ConfirmCountForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     """Publishes a confirmed count."""
+
+
+class DiscardCountForm(FlaskForm):
+    """Throws an unpublished count away so that the round can be counted again."""
+
+    reason = TextAreaField(_l("Why is this count discarded?"),
+                           validators=[DataRequired(), Length(max=500), no_markup],
+                           render_kw={"rows": 2})

@@ -26,7 +26,17 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.models import Ballot, Initiative, Question, QuestionCount, Round, Stemcode, Wijk, utcnow
+from app.models import (
+    AuditEvent,
+    Ballot,
+    Initiative,
+    Question,
+    QuestionCount,
+    Round,
+    Stemcode,
+    Wijk,
+    utcnow,
+)
 from app.services import audit, rounds
 from app.services.ballot_files import BLT, CSV, BadAnswer, BallotFile, Option, QuestionSetup
 from app.services.ballot_files import build_file as _build_file
@@ -63,6 +73,7 @@ MESSAGES.update({
     "count_not_confirmed": _l("A second official must confirm the count before it "
                               "can be published."),
     "count_published": _l("This result has already been published."),
+    "count_reason": _l("Give a reason (at most 500 characters)."),
 })
 
 
@@ -281,6 +292,41 @@ def publish(session: Session, round_: Round, actor_id: int) -> Round:
     # advance_phase logs the phase move and commits both together.
     return rounds.advance_phase(session, round_, "published", actor_id=actor_id,
                                 last="published")
+
+
+def discard_count(session: Session, round_: Round, actor_id: int, reason: str) -> None:
+    """Throws away an unpublished count so that the round can be counted again.
+
+    The audit log keeps what was discarded (seed, result digests, reason), and
+    the results page says how many counts were discarded, so recounting until
+    the lottery suits someone cannot go unnoticed.
+
+    Raises:
+        ServiceError: ``count_missing``, ``count_published`` or ``count_reason``.
+    """
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise ServiceError("count_reason")
+    counts = counts_of(session, round_.id)
+    if not counts:
+        raise ServiceError("count_missing")
+    if any(c.status == "published" for c in counts) or round_.phase == "published":
+        raise ServiceError("count_published")
+    audit.record(session, "count.discarded", actor_id=actor_id, round_id=round_.id,
+                 wijk_id=round_.wijk_id, details={
+                     "reason": reason, "seed": counts[0].seed, "status": counts[0].status,
+                     "counted_by": counts[0].counted_by,
+                     "results_sha256": {str(c.question_id): sha256(c.result_json.encode())
+                                        for c in counts}})
+    for count in counts:
+        session.delete(count)
+    session.commit()
+
+
+def discarded(session: Session, round_id: int) -> int:
+    """How many counts of a round were discarded (shown with the published result)."""
+    return int(session.exec(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.round_id == round_id, AuditEvent.action == "count.discarded")).one())
 
 
 def published_counts(session: Session, round_: Round) -> list[QuestionCount]:

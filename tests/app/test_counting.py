@@ -149,7 +149,7 @@ def test_committee_and_anonymous_cannot_see_a_computed_count(
     assert client.get(f"/vraag/{setup['question_id']}/stembestand").status_code == 404
 
 
-@pytest.mark.parametrize("step", ["run", "confirm", "publish"])
+@pytest.mark.parametrize("step", ["run", "confirm", "publish", "discard"])
 def test_missing_csrf_token_changes_nothing(app: Flask, client: FlaskClient, auth: AuthActions,
                                             world: dict[str, int], step: str) -> None:
     setup = counting_round(app, world)
@@ -158,13 +158,13 @@ def test_missing_csrf_token_changes_nothing(app: Flask, client: FlaskClient, aut
         run_count(client, setup["round_id"])
     before = snapshot(app)
     response = client.post(f"{overview_url(setup['round_id'])}/{step}",
-                           data={"checked": "y", "fingerprint": "0" * 64})
+                           data={"checked": "y", "fingerprint": "0" * 64, "reason": "x"})
     assert response.status_code == 400
     assert snapshot(app) == before
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize("step", ["run", "confirm", "publish"])
+@pytest.mark.parametrize("step", ["run", "confirm", "publish", "discard"])
 def test_get_on_an_action_is_not_allowed(client: FlaskClient, auth: AuthActions,
                                          world: dict[str, int], step: str) -> None:
     auth.login("official-A")
@@ -251,3 +251,45 @@ def test_a_round_without_ballots_funds_nothing(app: Flask, client: FlaskClient,
     result = json.loads(count.result_json)
     assert count.total_ballots == count.n_ballots == 0
     assert result["winners"] == [] and result["remaining"] == result["budget"] == 300_000
+
+
+def discard(client: FlaskClient, round_id: int, reason: str):
+    """Discards the round's count with ``reason``."""
+    return post_form(client, f"{overview_url(round_id)}/discard", {"reason": reason},
+                     form_url=overview_url(round_id))
+
+
+def test_discarding_a_count_is_logged_and_shown_with_the_result(
+        app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int]) -> None:
+    setup = counting_round(app, world)
+    round_id = setup["round_id"]
+    add_second_official(app, world)
+    auth.login("official-A")
+    run_count(client, round_id)
+    [first] = counts(app, round_id)
+    before = snapshot(app)
+    for reason in ("", "<script>x</script>", "x" * 501):
+        assert discard(client, round_id, reason).status_code == 400
+    assert snapshot(app) == before
+    assert discard(client, round_id, "Papieren stemmen ontbraken").status_code == 302
+    assert counts(app, round_id) == []
+    with Session(app.extensions[EXTENSION]) as session:
+        event = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "count.discarded")).one()
+    assert event.details["seed"] == first.seed
+    assert event.details["reason"] == "Papieren stemmen ontbraken"
+    assert event.details["results_sha256"] == {
+        str(first.question_id): hashlib.sha256(first.result_json.encode()).hexdigest()}
+    run_count(client, round_id)
+    [second] = counts(app, round_id)
+    assert second.seed != first.seed and second.ballots_sha256 == first.ballots_sha256
+    auth.logout()
+    auth.login("official-A2")
+    assert confirm(client, round_id).status_code == 302
+    assert publish(client, round_id).status_code == 302
+    after = snapshot(app)
+    response = discard(client, round_id, "te laat")
+    assert response.status_code == 400 and "al gepubliceerd" in page_text(response)
+    assert snapshot(app) == after
+    page = page_text(client.get(f"/ronde/{round_id}/uitslag"))
+    assert "Verworpen tellingen" in page and "nadat 1 eerdere" in page

@@ -92,6 +92,7 @@ ROUTES: dict[str, tuple[str, Any]] = {
     "counting.run": ("official_of_A", "form"),  # round A1 is not in its counting phase
     "counting.confirm": ("official_of_A", "form"),
     "counting.publish": ("official_of_A", "form"),  # nothing counted to publish
+    "counting.discard": ("official_of_A", "form"),  # no reason given
     "counting.ballots_file": ("counted_of_A", None),
     "results.round_results": ("public", None),  # "not known yet" before publication
     "results.result_json": ("published", None),
