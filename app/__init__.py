@@ -51,9 +51,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         counting,
         home,
         official,
+        paper,
         public,
         results,
         stemcodes,
+        turnout,
         vote,
     )
 
@@ -67,4 +69,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(stemcodes.bp)
     app.register_blueprint(counting.bp)
     app.register_blueprint(results.bp)
+    app.register_blueprint(paper.bp)
+    app.register_blueprint(turnout.bp)
     return app

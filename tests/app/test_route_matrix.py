@@ -37,6 +37,7 @@ RULES: dict[str, set[str]] = {
     "stemcode": set(),  # resident steps behind a stemcode (test_vote.py covers holders)
     "published": set(ROLES),  # result downloads: 404 for all until published (test_results.py)
     "counted_of_A": {"official-A", "admin"},  # a count's file: 404 until counted (test_counting)
+    "wijk_team_of_A1": {"committee-A1", "official-A", "admin"},  # turnout: committee + officials
 }
 # GET status for those let in when the world's round A1 has no (published) count yet.
 NO_COUNT_YET = {"published": 404, "counted_of_A": 404}
@@ -99,6 +100,12 @@ ROUTES: dict[str, tuple[str, Any]] = {
     "results.result_csv": ("published", None),
     "results.ballots_file": ("published", None),
     "results.ballots_sha256": ("published", None),
+    "paper.overview": ("official_of_A", None),
+    "paper.stembureau": ("official_of_A", None),
+    "paper.record_issued": ("official_of_A", "form"),
+    "paper.record_ballot": ("official_of_A", "form"),  # round A1 is not voting: refused
+    "paper.upload": ("official_of_A", "form"),
+    "turnout.round_turnout": ("wijk_team_of_A1", None),
 }
 
 

@@ -1,0 +1,316 @@
+"""Paper ballots: one at a time and as CSV batches, reconciliation, audit, hostile input."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, select
+
+from app.db import EXTENSION
+from app.models import AuditEvent, Ballot, Question, QuestionCount, Round, Stembureau, utcnow
+from app.services import paper
+from tests.app.conftest import AuthActions, csrf_token, page_text, snapshot
+from tests.app.vote_world import open_round, set_round
+
+CSRF_NL = "Het formulier is verlopen of niet vanaf deze site verstuurd."
+
+
+@pytest.fixture
+def voting(app: Flask, world: dict[str, int]) -> dict[str, Any]:
+    """Round A2 voting with every kind of question and one stembureau; official-A logged in."""
+    setup = open_round(app, world, every_kind=True)
+    with Session(app.extensions[EXTENSION]) as session:
+        station = Stembureau(round_id=setup["round_id"], name="Buurthuis De Linde",
+                             address="Lindeplein 1")
+        session.add(station)
+        session.commit()
+        setup["stembureau_id"] = station.id
+    setup["page"] = f"/official/stembureaus/{station.id}/papier"
+    return setup
+
+
+def login(client: FlaskClient, auth: AuthActions, who: str = "official-A") -> None:
+    """Logs in through the form."""
+    assert auth.login(who).status_code == 302
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any], **kwargs: Any):
+    """POST with a valid CSRF token (read from the home page)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, "/")}, **kwargs)
+
+
+def full_ballot(v: dict[str, Any]) -> dict[str, Any]:
+    """A valid ballot for every question of the voting round (form fields)."""
+    q, i = v["questions"], v["initiatives"]
+    return {f"q{q['ranked']}_1": i["Bankjes"], f"q{q['ranked']}_2": i["Speeltuin"],
+            f"q{q['approval']}": [i["Lantaarns"]],
+            f"q{q['knapsack']}": [i["Speeltuin"], i["Lantaarns"]],
+            f"q{q['points']}_{i['Bankjes']}": "7", f"q{q['points']}_{i['Lantaarns']}": "3",
+            f"q{q['yesno']}": "no"}
+
+
+def paper_ballots(app: Flask, round_id: int) -> list[Ballot]:
+    """The round's paper ballots."""
+    with Session(app.extensions[EXTENSION]) as session:
+        return list(session.exec(select(Ballot).where(Ballot.round_id == round_id,
+                                                      Ballot.channel == "paper")))
+
+
+def events(app: Flask, action: str) -> list[AuditEvent]:
+    """Audit events with this action."""
+    with Session(app.extensions[EXTENSION]) as session:
+        return list(session.exec(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def upload(client: FlaskClient, v: dict[str, Any], kind: str, data: bytes):
+    """Uploads a CSV file for the question of ``kind``."""
+    return post(client, v["page"] + "/bestand", {
+        "question": str(v["questions"][kind]), "file": (io.BytesIO(data), "b.csv")},
+        content_type="multipart/form-data")
+
+
+def raw_upload(client: FlaskClient, v: dict[str, Any], data: bytes):
+    """Uploads a large file for the yes/no question as a hand-made multipart body.
+
+    (The test client would spool a large body to a temporary file that it never closes.)
+    """
+    parts = [(b'name="csrf_token"', csrf_token(client, "/").encode()),
+             (b'name="question"', str(v["questions"]["yesno"]).encode()),
+             (b'name="file"; filename="b.csv"\r\nContent-Type: text/csv', data)]
+    body = b"".join(b"--XyZ\r\nContent-Disposition: form-data; " + head + b"\r\n\r\n" + value
+                    + b"\r\n" for head, value in parts) + b"--XyZ--\r\n"
+    return client.post(v["page"] + "/bestand", data=body,
+                       content_type="multipart/form-data; boundary=XyZ")
+
+
+def test_one_paper_ballot_is_stored_with_its_stembureau(app, client, auth, voting) -> None:
+    login(client, auth)
+    response = post(client, voting["page"] + "/stembiljet", full_ballot(voting))
+    assert response.status_code == 302
+    (ballot,) = paper_ballots(app, voting["round_id"])
+    q, i = voting["questions"], voting["initiatives"]
+    assert ballot.stembureau_id == voting["stembureau_id"]
+    assert json.loads(ballot.answers) == {
+        str(q["ranked"]): [i["Bankjes"], i["Speeltuin"]], str(q["approval"]): [i["Lantaarns"]],
+        str(q["knapsack"]): sorted([i["Speeltuin"], i["Lantaarns"]]),
+        str(q["points"]): {str(i["Bankjes"]): 7, str(i["Lantaarns"]): 3},
+        str(q["yesno"]): "no"}
+    (event,) = events(app, "paper.recorded")
+    assert event.details == {"stembureau": voting["stembureau_id"], "ballots": 1}
+    assert "Het papieren stembiljet is vastgelegd." in page_text(client.get(voting["page"]))
+
+
+def test_invalid_paper_ballot_says_why_in_dutch_and_stores_nothing(app, client, auth,
+                                                                     voting) -> None:
+    login(client, auth)
+    before = snapshot(app)
+    q, i = voting["questions"], voting["initiatives"]
+    data = {**full_ballot(voting), f"q{q['approval']}": [i["Lantaarns"], i["Bankjes"],
+                                                         i["Speeltuin"]],
+            f"q{q['knapsack']}": [i["Speeltuin"], i["Muurschildering"]]}
+    response = post(client, voting["page"] + "/stembiljet", data)
+    text = page_text(response)
+    assert response.status_code == 400
+    assert "Kies maximaal 2 (u koos er 3)." in text
+    # Speeltuin 3.000 + Muurschildering 3.200 (municipal share) = 6.200 > budget 5.000
+    assert "Te duur: € 1.200,00 boven het budget van € 5.000,00." in text
+    assert snapshot(app) == before
+
+
+RANKED_CSV = ("rank_1,rank_2,rank_3\nBankjes,Speeltuin,\nLantaarns,,\n\n"
+              "Speeltuin,Bankjes,Lantaarns\n")
+
+
+def test_csv_batch_stores_every_row_and_logs_only_the_count(app, client, auth, voting) -> None:
+    login(client, auth)
+    response = upload(client, voting, "ranked", RANKED_CSV.encode())
+    assert response.status_code == 302
+    i, qid = voting["initiatives"], str(voting["questions"]["ranked"])
+    stored = sorted(json.loads(b.answers)[qid] for b in paper_ballots(app, voting["round_id"]))
+    assert stored == sorted([[i["Bankjes"], i["Speeltuin"]], [i["Lantaarns"]],
+                             [i["Speeltuin"], i["Bankjes"], i["Lantaarns"]]])
+    (event,) = events(app, "paper.batch")
+    assert event.details == {"stembureau": voting["stembureau_id"],
+                             "question": voting["questions"]["ranked"], "ballots": 3}
+    assert "Er zijn 3 papieren stembiljetten vastgelegd." in page_text(client.get(voting["page"]))
+
+
+def test_csv_batch_reports_every_bad_line_and_stores_nothing(app, client, auth, voting) -> None:
+    login(client, auth)
+    before = snapshot(app)
+    data = ("rank_1,rank_2,rank_3\n"
+            "Bankjes,Speeltuin,\n"          # 2: good
+            "Schommel,,\n"                 # 3: not an option
+            "Bankjes,,Speeltuin\n"         # 4: gap
+            "Bankjes,Bankjes,\n"           # 5: twice
+            ",,\n"                         # 6: blank ballot
+            "Bankjes,Speeltuin\n")         # 7: too few cells
+    response = upload(client, voting, "ranked", data.encode())
+    text = page_text(response)
+    assert response.status_code == 400
+    assert "Er is niets vastgelegd." in text
+    assert "Regel 3: Schommel is geen keuzemogelijkheid van deze vraag." in text
+    assert "Regel 4: rank_2 is leeg, maar een latere plaats is ingevuld." in text
+    assert "Regel 5: Bankjes is meer dan eens gekozen." in text
+    assert "Regel 6: Kies ten minste 1." in text
+    assert "Regel 7: Deze regel heeft 2 cellen; de eerste regel heeft er 3." in text
+    assert "Regel 2" not in text
+    assert snapshot(app) == before
+
+
+def test_csv_batch_of_other_kinds_is_checked_by_their_specs(app, client, auth, voting) -> None:
+    login(client, auth)
+    before = snapshot(app)
+    # Knapsack: Speeltuin 3.000 + Muurschildering 3.200 > 5.000; approval k = 2; points <= 10.
+    cases = {
+        "knapsack": ("Speeltuin;Bankjes;Muurschildering;Lantaarns\nx;;x;\n;x;;1\n",
+                     "Regel 2: Te duur: € 1.200,00 boven het budget van € 5.000,00."),
+        "approval": ("Speeltuin,Bankjes,Lantaarns\nx,x,x\nx,ja,\n",
+                     "Regel 2: Kies maximaal 2 (u koos er 3)."),
+        "points": ("Speeltuin,Bankjes\n6,5\n-1,\n",
+                   "Regel 3: Het aantal punten voor Speeltuin moet een geheel getal"),
+        "yesno": ("answer\nyes\nmaybe\n", "Regel 3: Het antwoord moet yes (ja) of no (nee)"),
+    }
+    for kind, (data, expected) in cases.items():
+        response = upload(client, voting, kind, data.encode())
+        assert response.status_code == 400, kind
+        assert expected in page_text(response), kind
+    assert "Regel 3: De cel voor Bankjes moet x of 1" in page_text(
+        upload(client, voting, "approval", cases["approval"][0].encode()))
+    assert snapshot(app) == before
+
+
+def test_semicolons_and_bom_are_read_and_answers_hold_the_one_question(app, client, auth,
+                                                                        voting) -> None:
+    login(client, auth)
+    data = "\ufeffSpeeltuin;Bankjes;Lantaarns\nx;;1\n;x;\n".encode()
+    assert upload(client, voting, "approval", data).status_code == 302
+    assert upload(client, voting, "yesno", b"answer\r\nyes\r\nno\r\nyes\r\n").status_code == 302
+    i, q = voting["initiatives"], voting["questions"]
+    found = sorted((json.loads(b.answers) for b in paper_ballots(app, voting["round_id"])),
+                   key=json.dumps)
+    assert found == sorted([{str(q["approval"]): [i["Speeltuin"], i["Lantaarns"]]},
+                            {str(q["approval"]): [i["Bankjes"]]},
+                            {str(q["yesno"]): "yes"}, {str(q["yesno"]): "no"},
+                            {str(q["yesno"]): "yes"}], key=json.dumps)
+
+
+def test_reconciliation_shows_issued_recorded_and_difference(app, client, auth,
+                                                             voting) -> None:
+    login(client, auth)
+    assert post(client, voting["page"] + "/uitgereikt", {"issued": "5"}).status_code == 302
+    assert upload(client, voting, "ranked", RANKED_CSV.encode()).status_code == 302
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        (station,) = paper.reconciliation(session, voting["round_id"])
+    q = voting["questions"]
+    # 3 batch rows + 1 full ballot answer the ranked question; the others only 1.
+    assert station.issued == 5
+    assert station.recorded == {q["ranked"]: 4, q["approval"]: 1, q["knapsack"]: 1,
+                                q["points"]: 1, q["yesno"]: 1}
+    assert (station.ballots, station.difference) == (4, -1)
+    overview = page_text(client.get(f"/official/rounds/{voting['round_id']}/papier"))
+    assert '<strong class="error">-1</strong>' in overview
+    assert '<strong class="error">-4</strong>' in page_text(client.get(voting["page"]))
+    (event,) = events(app, "paper.issued")
+    assert event.details == {"stembureau": voting["stembureau_id"], "issued": 5}
+
+
+def test_paper_ballots_only_while_voting_or_counting_and_before_a_count(app, client, auth,
+                                                                         world, voting) -> None:
+    login(client, auth)
+    set_round(app, voting["round_id"], phase="counting")
+    assert upload(client, voting, "yesno", b"answer\nyes\n").status_code == 302
+    with Session(app.extensions[EXTENSION]) as session:
+        session.add(QuestionCount(
+            round_id=voting["round_id"], question_id=voting["questions"]["yesno"], rule="majority",
+            seed="0", ballots_name="x.csv", ballots_file=b"", ballots_sha256="0" * 64,
+            labels_json="{}", result_json="{}", counted_by=world["account_official-A"],
+            counted_at=utcnow()))
+        session.commit()
+    before = snapshot(app)
+    for response in (upload(client, voting, "yesno", b"answer\nyes\n"),
+                     post(client, voting["page"] + "/stembiljet", full_ballot(voting))):
+        assert response.status_code == 400
+        assert "niet meer als er al geteld is" in page_text(response)
+    assert snapshot(app) == before
+    set_round(app, voting["round_id"], phase="published")
+    before = snapshot(app)
+    response = post(client, voting["page"] + "/uitgereikt", {"issued": "3"})
+    assert response.status_code == 400 and snapshot(app) == before
+
+
+def test_another_stadsdeel_cannot_record(app, client, auth, voting) -> None:
+    login(client, auth, "official-B")
+    before = snapshot(app)
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 403
+    assert upload(client, voting, "yesno", b"answer\nyes\n").status_code == 403
+    assert snapshot(app) == before
+
+
+HOSTILE: list[tuple[str, dict[str, Any], str]] = [
+    ("/uitgereikt", {"issued": "abc"}, "Uitgereikte stembiljetten"),
+    ("/uitgereikt", {"issued": "-1"}, "Uitgereikte stembiljetten"),
+    ("/uitgereikt", {"issued": "99999999999999999999"}, "Uitgereikte stembiljetten"),
+    ("/uitgereikt", {"issued": "<script>"}, "Uitgereikte stembiljetten"),
+    ("/uitgereikt", {}, "Uitgereikte stembiljetten"),
+    ("/stembiljet", {"q{ranked}_1": "<script>alert(1)</script>"}, "Verbeter het volgende"),
+    ("/stembiljet", {"q{ranked}_1": "99999999999999999999999"}, "Verbeter het volgende"),
+    ("/stembiljet", {"q{points}_1": "-5"}, "Verbeter het volgende"),
+    ("/bestand", {"question": "abc"}, "Vraag"),
+    ("/bestand", {"question": "999999"}, "Vraag"),
+]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("path", "data", "expected"), HOSTILE)
+def test_hostile_input_is_refused_in_dutch(app, client, auth, voting, path, data,
+                                           expected) -> None:
+    login(client, auth)
+    before = snapshot(app)
+    fields = {k.format(**voting["questions"]): v for k, v in data.items()}
+    response = post(client, voting["page"] + path, fields)
+    assert response.status_code == 400
+    assert expected in page_text(response)
+    assert "<script>alert" not in page_text(response)
+    assert snapshot(app) == before
+
+
+@pytest.mark.sqlite_only
+def test_missing_csrf_oversized_and_badly_encoded_files_change_nothing(app, client, auth,
+                                                                       voting) -> None:
+    login(client, auth)
+    before = snapshot(app)
+    response = client.post(voting["page"] + "/uitgereikt", data={"issued": "3"})
+    assert response.status_code == 400 and CSRF_NL in page_text(response)
+    response = raw_upload(client, voting, b"answer\n" + b"yes\n" * 300_000)  # 1.2 MB
+    assert response.status_code == 400
+    assert "Regel 1: Het bestand is groter dan 1024 kB." in page_text(response)
+    response = raw_upload(client, voting, b"answer\n" + b"yes\n" * 600_000)  # 2.4 MB
+    assert response.status_code == 413
+    response = upload(client, voting, "approval", "Speeltuin\nx\n\xe9\n".encode("latin-1"))
+    assert response.status_code == 400
+    assert "Regel 3: Het bestand is geen leesbaar tekstbestand (CSV)." in page_text(response)
+    response = upload(client, voting, "approval", b"")
+    assert response.status_code == 400 and "Het bestand bevat geen stembiljetten." in \
+        page_text(response)
+    response = upload(client, voting, "approval", b'Speeltuin\n"x\nx\n')
+    assert response.status_code == 400
+    assert snapshot(app) == before
+
+
+@pytest.mark.sqlite_only
+def test_page_documents_the_layout_with_an_example(app, client, auth, voting) -> None:
+    login(client, auth)
+    text = page_text(client.get(voting["page"]))
+    assert "rank_1,rank_2,rank_3\nSpeeltuin,Bankjes,Muurschildering\nLantaarns,," in text
+    assert "answer\nyes\nno" in text
+    with Session(app.extensions[EXTENSION]) as session:
+        assert session.get(Round, voting["round_id"]).phase == "voting"
+        assert session.exec(select(Question).where(
+            Question.round_id == voting["round_id"])).first() is not None
