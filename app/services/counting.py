@@ -9,6 +9,11 @@ fresh random seed. The stored result is the canonical JSON that
 ``wijkstem tally FILE --rule RULE --seed SEED --json`` prints for those bytes.
 A second, different official confirms; then an official publishes, which
 moves the round to ``published``. Every step is in the audit log.
+
+Yes/no questions are counted by ``voting.referendum.yes_no`` from a ballot
+``.csv``; ``wijkstem tally`` reads a ``.csv`` as ranked ballots, so it does not
+re-count those files (their result is just the number of yes, no and blank
+lines, which anyone can count).
 """
 
 from __future__ import annotations
