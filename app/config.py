@@ -37,6 +37,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": env.get("WIJKSTEM_LANGUAGE", "nl"),
         "RATELIMIT_STORAGE_URI": env.get("WIJKSTEM_RATELIMIT_STORAGE_URI", "memory://"),
         "CODE_RATE_LIMIT": env.get("WIJKSTEM_CODE_RATELIMIT", "10 per minute"),
+        "CODE_FAILURE_LIMIT": env.get("WIJKSTEM_CODE_FAILURE_LIMIT", "5 per minute;20 per hour"),
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
     }
 
@@ -53,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "CODE_RATE_LIMIT": "10 per minute",  # stemcode entry per client address
+    # Wrong stemcodes per client address (app/hardening.py): slowed, then refused.
+    "CODE_FAILURE_LIMIT": "5 per minute;20 per hour",
     # argon2 parameters (argon2-cffi defaults); tests lower them to stay fast.
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,

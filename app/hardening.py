@@ -5,12 +5,27 @@ templates have no inline scripts, styles or event handlers: styles live in
 ``app/static``), ``nosniff``, a same-origin referrer policy and a frame ban.
 The session cookie is HttpOnly and SameSite=Lax everywhere, and Secure when
 the app is served over https (``BASE_URL``).
+
+Code guessing: besides the plain request rate on the code entry
+(CODE_RATE_LIMIT, applied by the vote blueprint), wrong codes are counted per
+client address in the limiter's storage (CODE_FAILURE_LIMIT, e.g.
+``5 per minute;20 per hour``): the short window slows a guesser down to a few
+tries a minute, the long one then refuses them for the rest of the hour (429,
+the Dutch "too many attempts" page, with Retry-After). Correct codes are not
+counted.
 """
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+import time
+
+from flask import Flask, abort, current_app, make_response, request
 from flask.wrappers import Response
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+
+from app.errors import render_error
+from app.extensions import limiter
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -22,6 +37,8 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+CODE_ENDPOINTS = ("vote.enter_code",)  # where a stemcode is typed
+CODE_FAILURES = "stemcode-failures"  # the limiter's namespace for wrong codes
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -59,8 +76,49 @@ def secure_cookies(app: Flask) -> None:
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
 
 
+def _code_entry() -> bool:
+    """True for a POST that submits a typed stemcode, while rate limiting is on."""
+    return (request.method == "POST" and request.endpoint in CODE_ENDPOINTS
+            and limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def _failure_limits() -> list[RateLimitItem]:
+    """The configured limits on wrong codes (CODE_FAILURE_LIMIT)."""
+    return parse_many(current_app.config["CODE_FAILURE_LIMIT"])
+
+
+def refuse_code_guessers() -> None:
+    """429 for a client that has typed too many wrong codes within a limit's window."""
+    if not _code_entry():
+        return
+    address = get_remote_address()
+    for item in _failure_limits():
+        if not limiter.limiter.test(item, CODE_FAILURES, address):
+            reset_at, _remaining = limiter.limiter.get_window_stats(item, CODE_FAILURES, address)
+            retry_after = max(1, int(reset_at - time.time()) + 1)
+            response = make_response(render_error(429))
+            response.headers["Retry-After"] = str(retry_after)
+            abort(response)
+
+
+def count_wrong_codes(response: Response) -> Response:
+    """Counts a failed code entry: unknown or malformed (400) or already used (409).
+
+    Correct codes (a redirect to the ballot, or 403 for a round that is not
+    open) are not counted, so residents who type their right code are never
+    slowed down by this limit.
+    """
+    if _code_entry() and response.status_code in (400, 409):
+        address = get_remote_address()
+        for item in _failure_limits():
+            limiter.limiter.hit(item, CODE_FAILURES, address)
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Registers the checks and headers and fixes the cookie flags (after the config)."""
     secure_cookies(app)
     app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_code_guessers)
+    app.after_request(count_wrong_codes)
     app.after_request(security_headers)
