@@ -12,7 +12,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from app import create_app, migrate
+from app import create_app, demo_codes, migrate
 from app.db import EXTENSION, get_session
 from app.services import demo
 
@@ -34,30 +34,33 @@ class WijkstemServer(BaseApplication):
         return create_app()
 
 
-def prepare() -> tuple[str, bool]:
+def prepare() -> tuple[str, bool, list[str]]:
     """Migrates the database to head and seeds the demo when it has no wijken.
 
     Returns:
-        The base URL and whether the demo was seeded just now.
+        The base URL, whether the demo was seeded just now, and the demo stemcodes
+        issued with it (they are stored hashed: this is the only time they can be shown).
     """
     app = create_app()
     migrate.upgrade(app.config["DATABASE_URL"])
     with app.app_context():
         seeded = demo.seed_if_empty(get_session())
+        codes = demo_codes.issue_demo_codes(get_session()) if seeded else []
     app.extensions[EXTENSION].dispose()
-    return app.config["BASE_URL"], seeded
+    return app.config["BASE_URL"], seeded, codes
 
 
 def main() -> None:
     """Prepares the database, prints where to go and serves until stopped."""
     port = int(os.environ.get("PORT", "8000"))
     os.environ.setdefault("WIJKSTEM_BASE_URL", f"http://127.0.0.1:{port}")
-    _base_url, seeded = prepare()
+    base_url, seeded, codes = prepare()
     workers = int(os.environ.get("WIJKSTEM_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
     print(f"Wijkstem runs at http://127.0.0.1:{port}/", flush=True)
     print("Demo logins (username / password):" if seeded else "Demo logins, if seeded earlier:")
     for username, password, role, wijk in demo.DEMO_LOGINS:
         print(f"  {role:<10} {username} / {password}" + (f"  ({wijk})" if wijk else ""))
+    print(demo_codes.describe(codes, base_url))
     print("Stop with Ctrl+C.", flush=True)
     WijkstemServer({
         "bind": f"127.0.0.1:{port}",
