@@ -66,6 +66,8 @@ def test_count_confirm_publish(app: Flask, client: FlaskClient, auth: AuthAction
     round_id = setup["round_id"]
     second = add_second_official(app, world)
     auth.login("official-A")
+    round_page = client.get(f"/official/rounds/{round_id}").get_data(as_text=True)
+    assert f'href="{overview_url(round_id)}"' in round_page
     assert "Stemmen tellen" in page_text(client.get(overview_url(round_id)))
     assert run_count(client, round_id).status_code == 302
 

@@ -54,6 +54,8 @@ def test_results_page_shows_funded_initiatives_and_remaining_budget(
         app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int]) -> None:
     setup = published_round(app, client, auth, world)
     expected = setup["expected"]
+    round_page = client.get(f"/ronde/{setup['round_id']}").get_data(as_text=True)
+    assert f'href="/ronde/{setup["round_id"]}/uitslag"' in round_page
     response = client.get(f"/ronde/{setup['round_id']}/uitslag")
     assert response.status_code == 200
     page = page_text(response)
