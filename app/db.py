@@ -10,25 +10,45 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 EXTENSION = "wijkstem_db"
+# Seconds a statement waits for another transaction's lock before it fails (and the
+# voter gets the "try again" page); config DATABASE_LOCK_TIMEOUT overrides it.
+LOCK_TIMEOUT = 30.0
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = 30000) -> None:
     """WAL lets readers run during a write; SQLite enforces foreign keys only when asked."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """Engine for a database URL; SQLite gets its pragmas on every new connection."""
+def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT, **options: Any) -> Engine:
+    """Engine for a database URL; SQLite gets its pragmas on every new connection.
+
+    Args:
+        url: the SQLAlchemy URL.
+        lock_timeout: seconds to wait for a lock (SQLite busy timeout, PostgreSQL
+            lock_timeout) before the statement fails with an OperationalError.
+        options: passed to ``create_engine``.
+
+    Returns:
+        The engine, e.g. ``make_engine("sqlite:///x.db", lock_timeout=0.2)``.
+    """
+    busy_ms = max(1, int(lock_timeout * 1000))
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               **options)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": lock_timeout}, **options)
+
+        def pragmas(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection, record, busy_ms)
+
+        event.listen(engine, "connect", pragmas)
         return engine
+    if url.startswith("postgresql"):
+        options.setdefault("connect_args", {"options": f"-c lock_timeout={busy_ms}"})
     return create_engine(url, pool_pre_ping=True, **options)
 
 
@@ -53,5 +73,7 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     """Builds the engine from DATABASE_URL and registers the teardown."""
-    app.extensions[EXTENSION] = make_engine(app.config["DATABASE_URL"])
+    app.extensions[EXTENSION] = make_engine(
+        app.config["DATABASE_URL"],
+        lock_timeout=float(app.config.get("DATABASE_LOCK_TIMEOUT", LOCK_TIMEOUT)))
     app.teardown_appcontext(close_session)

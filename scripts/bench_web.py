@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -152,12 +153,21 @@ class Server:
 
 def app_for(server: Server):
     """The app (in this process) on the server's database, instance folder and secret key."""
-    os.environ.update({k: server.env[k] for k in (
-        "WIJKSTEM_INSTANCE_PATH", "WIJKSTEM_DATABASE_URL", "WIJKSTEM_BASE_URL")})
-    os.environ.pop("WIJKSTEM_SECRET_KEY", None)
     from app import create_app
 
-    return create_app()
+    names = ("WIJKSTEM_INSTANCE_PATH", "WIJKSTEM_DATABASE_URL", "WIJKSTEM_BASE_URL",
+             "WIJKSTEM_SECRET_KEY")
+    saved = {name: os.environ.get(name) for name in names}
+    try:  # create_app reads the environment once; put ours back afterwards
+        os.environ.update({name: server.env[name] for name in names[:3]})
+        os.environ.pop("WIJKSTEM_SECRET_KEY", None)
+        return create_app()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @dataclass
@@ -211,6 +221,7 @@ def create_round(app: Any, n_codes: int) -> BenchRound:
 class Tally:
     """What the voters saw."""
 
+    attempted: list[str] = field(default_factory=list)
     confirmed: list[str] = field(default_factory=list)
     cast_ms: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
@@ -258,6 +269,7 @@ class Voter:
     async def vote(self, code: str, retries: int = 20) -> bool:
         """Votes with ``code`` through every page; True when the confirmation was shown."""
         self.http.cookie_jar.clear()
+        self.tally.attempted.append(code)
         try:
             body, _ = await self._page("GET", "/stemmen", 200)
             token = self._token(body, "/stemmen")
@@ -297,9 +309,9 @@ class Voter:
         return True
 
 
-async def drive(base: str, bench: BenchRound, voters: int, seconds: float,
-                tally: Tally) -> tuple[float, float]:
-    """Runs ``voters`` concurrent voters until ``seconds`` pass or the codes run out."""
+async def drive(base: str, bench: BenchRound, voters: int, seconds: float, tally: Tally,
+                until: Callable[[], bool] | None = None) -> tuple[float, float]:
+    """Runs ``voters`` concurrent voters until ``seconds`` pass, ``until()`` or no codes left."""
     connector = aiohttp.TCPConnector(limit=voters, limit_per_host=voters)
     codes = iter(bench.codes)
     stop_at = time.monotonic() + seconds
@@ -307,7 +319,7 @@ async def drive(base: str, bench: BenchRound, voters: int, seconds: float,
     async def resident(number: int) -> None:
         voter = Voter(base, bench, tally, connector, seed=number)
         try:
-            while time.monotonic() < stop_at:
+            while time.monotonic() < stop_at and not (until and until()):
                 code = next(codes, None)
                 if code is None:
                     return

@@ -22,9 +22,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
 from app.db import get_session
+from app.errors import render_error
 from app.extensions import limiter
 from app.forms.vote import BallotForm, CodeForm, answers, ballot_fields, rank_slots
 from app.models import Round, Wijk
@@ -44,6 +46,19 @@ def no_store(response: Any) -> Any:
     """Voting pages stay out of caches and the back-button history of a shared phone."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.errorhandler(OperationalError)
+def database_busy(_error: OperationalError) -> tuple[str, int]:
+    """Database locked or unreachable for a moment: 503 "try again"; the code stays unused.
+
+    ``cast_ballot`` maps this itself; here it covers the reads of the other steps
+    (e.g. a PostgreSQL table lock that outlasts ``DATABASE_LOCK_TIMEOUT``).
+    """
+    get_session().rollback()
+    if request.endpoint == "vote.cast":
+        return problem(ServiceError("busy"), ballot_fields(request.form))
+    return render_error(503, message(ServiceError("busy")))
 
 
 def _code_limit() -> str:

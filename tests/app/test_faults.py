@@ -1,0 +1,228 @@
+"""Faults on voting day: a killed server, a locked database, a restored backup.
+
+Nothing a voter was told is stored may be missing, no code may be used without
+its ballot (or a ballot stored without its code used), and a busy database
+gives the Dutch "try again" page with the code still usable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, func, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
+
+from app import create_app
+from app.db import EXTENSION
+from app.models import Ballot, Stemcode
+from app.services.stemcodes import code_hash
+from tests.app.conftest import TEST_CONFIG, csrf_token, page_text, snapshot
+from tests.app.vote_world import issue_codes, open_round
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_bench() -> Any:
+    """scripts/bench_web.py as a module (its server, round and voter helpers)."""
+    spec = importlib.util.spec_from_file_location("bench_web", ROOT / "scripts" / "bench_web.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_web", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def round_counts(url: str, round_id: int, codes: list[str] | None = None,
+                 key: str | None = None) -> dict[str, int]:
+    """Ballots and used codes of a round, straight from the database."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            ballots = session.exec(select(func.count()).select_from(Ballot)
+                                   .where(Ballot.round_id == round_id)).one()
+            used = set(session.exec(select(Stemcode.code_hash).where(
+                Stemcode.round_id == round_id, Stemcode.used)))
+    finally:
+        engine.dispose()
+    return {"ballots": ballots, "used": len(used), "used_hashes": used}
+
+
+# --- (a) SIGKILL in the middle of a burst -------------------------------------------------
+
+
+@pytest.fixture
+def bench() -> Any:
+    """The benchmark module."""
+    return load_bench()
+
+
+@pytest.mark.slow
+def test_killed_server_loses_no_confirmed_ballot(bench, empty_database_url, tmp_path) -> None:
+    server = bench.Server(tmp_path, empty_database_url, {"WIJKSTEM_WORKERS": "2"})
+    server.start()
+    try:
+        app = bench.app_for(server)
+        world = bench.create_round(app, 600)
+        tally = bench.Tally()
+
+        def kill_when_busy() -> bool:
+            # SIGKILL master and workers once enough voters are confirmed and others are
+            # in the middle of their flow (some of them inside the cast request).
+            if len(tally.confirmed) >= 40 and server.process.poll() is None:
+                server.kill()
+            return server.process.poll() is not None
+
+        asyncio.run(bench.drive(server.base, world, 40, 60, tally, until=kill_when_busy))
+    finally:
+        server.stop()
+    assert server.process.returncode == -9
+    interrupted = [c for c in tally.attempted if c not in set(tally.confirmed)]
+    assert interrupted, "the kill should interrupt voters in the middle of their flow"
+
+    # Restart on the same database: it recovers and serves again.
+    server = bench.Server(tmp_path, empty_database_url, {"WIJKSTEM_WORKERS": "1"})
+    server.start()
+    try:
+        with app.app_context():
+            hashes = {code: code_hash(code) for code in tally.attempted}
+        after = round_counts(empty_database_url, world.round_id)
+        # Every confirmed voter's ballot is stored: their code is used, and there are at
+        # least as many ballots as confirmations; codes used == ballots, so no code is
+        # used without its ballot and no ballot stored without its code.
+        assert all(hashes[c] in after["used_hashes"] for c in tally.confirmed)
+        assert after["ballots"] == after["used"] >= len(tally.confirmed)
+        # An interrupted voter either was stored (code used) or votes again now.
+        retry = bench.Tally()
+        stored = [c for c in interrupted if hashes[c] in after["used_hashes"]]
+        again = [c for c in interrupted if hashes[c] not in after["used_hashes"]]
+
+        async def vote_again() -> None:
+            import aiohttp
+
+            async with aiohttp.TCPConnector() as connector:
+                voter = bench.Voter(server.base, world, retry, connector, seed=1)
+                for code in again + stored:
+                    await voter.vote(code)
+                await voter.close()
+
+        asyncio.run(vote_again())
+    finally:
+        server.stop()
+        app.extensions[EXTENSION].dispose()
+    assert sorted(retry.confirmed) == sorted(again)
+    # A used code is refused at code entry with 409 Conflict.
+    assert dict(retry.errors) == ({"POST /stemmen: 409": len(stored)} if stored else {})
+    final = round_counts(empty_database_url, world.round_id)
+    assert final["ballots"] == final["used"] == after["used"] + len(again)
+
+
+# --- (b) database locked for a moment ------------------------------------------------------
+
+
+@pytest.fixture
+def short_app(database: tuple[str, dict[str, int]]) -> Iterator[Flask]:
+    """The app with a short lock timeout, so a held lock fails fast instead of waiting."""
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database[0], "DATABASE_LOCK_TIMEOUT": 0.3})
+    yield app
+    app.extensions[EXTENSION].dispose()
+
+
+class HeldLock:
+    """Another connection holding the database (SQLite) or the stemcode table (PostgreSQL)."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            self.connection: Any = sqlite3.connect(parsed.database, isolation_level=None,
+                                                   check_same_thread=False)
+            self.connection.execute("BEGIN EXCLUSIVE")
+            self.release = self.connection.close  # closing rolls back and unlocks
+        else:
+            self.engine = create_engine(url)
+            self.connection = self.engine.connect()
+            self.transaction = self.connection.begin()
+            self.connection.execute(text("LOCK TABLE stemcode IN ACCESS EXCLUSIVE MODE"))
+            self.release = self._release_postgres
+
+    def _release_postgres(self) -> None:
+        self.transaction.rollback()
+        self.connection.close()
+        self.engine.dispose()
+
+
+def review(client, vote: dict[str, Any], code: str) -> dict[str, str]:
+    """Enters ``code``, fills in the ballot and reaches the review; returns the cast form."""
+    response = client.post("/stemmen", data={"code": code,
+                                             "csrf_token": csrf_token(client, "/stemmen")})
+    assert response.status_code == 302
+    ids = list(vote["initiatives"].values())
+    q = f"q{vote['questions']['ranked']}"
+    answers = {f"{q}_1": str(ids[0]), f"{q}_2": str(ids[1])}
+    token = csrf_token(client, "/stemmen/stembiljet")
+    page = client.post("/stemmen/stembiljet", data={**answers, "csrf_token": token})
+    assert page.status_code == 200 and "uitbrengen" in page_text(page)
+    return {**answers, "csrf_token": token}
+
+
+@pytest.mark.parametrize("step", ["code", "ballot", "cast"])
+def test_locked_database_says_try_again_and_keeps_the_code(short_app, database, world, step):
+    vote = open_round(short_app, world)
+    (code,) = issue_codes(short_app, vote["round_id"])
+    client = short_app.test_client()
+    form: dict[str, str] = {}
+    if step != "code":
+        form = review(client, vote, code)
+    before = snapshot(short_app)
+    lock = HeldLock(database[0])
+    try:
+        if step == "code":
+            token = csrf_token(client, "/stemmen")
+            form = {"code": code, "csrf_token": token}
+            response = client.post("/stemmen", data=form)
+        elif step == "ballot":
+            response = client.post("/stemmen/stembiljet",
+                                   data={k: v for k, v in form.items() if k != "edit"})
+        else:
+            response = client.post("/stemmen/uitbrengen", data=form)
+        if step != "cast" and make_url(database[0]).get_backend_name() == "sqlite":
+            # SQLite in WAL mode: a writer's lock does not block the reading steps.
+            assert response.status_code == (302 if step == "code" else 200)
+        else:
+            assert response.status_code == 503
+            assert "probeer het over een moment opnieuw" in page_text(response)
+    finally:
+        lock.release()
+    assert snapshot(short_app) == before  # nothing half-written
+    # The code is still usable: the same voter tries again and votes.
+    if step == "code":
+        form = review(client, vote, code)
+    response = client.post("/stemmen/uitbrengen", data=form)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/bedankt")
+    counts = round_counts(database[0], vote["round_id"])
+    assert counts["ballots"] == counts["used"] == 1
+
+
+def test_cast_waits_for_a_short_lock_instead_of_failing(short_app, database, world):
+    vote = open_round(short_app, world)
+    (code,) = issue_codes(short_app, vote["round_id"])
+    client = short_app.test_client()
+    form = review(client, vote, code)
+    lock = HeldLock(database[0])
+    timer = threading.Timer(0.05, lock.release)  # well inside the 0.3 s lock timeout
+    timer.start()
+    try:
+        response = client.post("/stemmen/uitbrengen", data=form)
+    finally:
+        timer.join()
+    assert response.status_code == 302
+    counts = round_counts(database[0], vote["round_id"])
+    assert counts["ballots"] == counts["used"] == 1
