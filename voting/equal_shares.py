@@ -100,6 +100,7 @@ def method_of_equal_shares(
     free = [o for o in range(len(labels))
             if ballots.supporters[o] > 0 and ballots.prices[o] == 0
             and (cap is None or ballots.prices[o] <= cap)]
+    over_budget = False
     if n_voters == 0:
         run, lottery, increments = Run(Fraction(0)), fork(tie_break), 0
     elif completion == "none":
@@ -107,7 +108,7 @@ def method_of_equal_shares(
         run = run_equal_shares(ballots, Fraction(amount, n_voters), lottery, explain=True)
         increments = 0
     else:
-        run, _, increments, _ = add1(ballots, amount, n_voters, tie_break, unit=UNIT)
+        run, _, increments, over_budget = add1(ballots, amount, n_voters, tie_break, unit=UNIT)
         lottery = fork(tie_break)  # the same run again, now noting why projects drop out
         run = run_equal_shares(ballots, run.share, lottery, explain=True)
     spent = run.cost(ballots)
@@ -115,6 +116,8 @@ def method_of_equal_shares(
     outcomes = [_free_outcome(election, o, ballots) for o in free]
     outcomes += [_bought_outcome(election, run, t, ballots) for t in range(len(run.selections))]
     rounds = [_round(election, run, t, ballots) for t in range(len(run.selections))]
+    if completion != "none" and n_voters:
+        rounds.append(_add1_round(election, run, increments, over_budget, len(rounds) + 1))
     values = support(election)
     greedy_part: list[int] = []
     if completion == "add1-greedy":
@@ -155,6 +158,7 @@ def _money(amount: Fraction, currency: str) -> str:
 
 
 def _free_outcome(election: PBElection, option: int, ballots: Ballots) -> ProjectOutcome:
+    """Outcome of a supported project the budget pays nothing for."""
     project = election.projects[option]
     return ProjectOutcome(project.id, project.cost, 0, int(ballots.supporters[option]), "funded",
                           "funded before the first step: co-financing covers all of it")
@@ -162,6 +166,7 @@ def _free_outcome(election: PBElection, option: int, ballots: Ballots) -> Projec
 
 def _bought_outcome(election: PBElection, run: Run, step: int,
                     ballots: Ballots) -> ProjectOutcome:
+    """Outcome of the project bought in ``step``."""
     selection = run.selections[step]
     project = election.projects[selection.option]
     reason = (f"bought in step {step + 1} by its {selection.supporters} supporters, each paying "
@@ -171,6 +176,7 @@ def _bought_outcome(election: PBElection, run: Run, step: int,
 
 
 def _round(election: PBElection, run: Run, step: int, ballots: Ballots) -> Round:
+    """One equal-shares step as a result round, with its exact rho and payment."""
     selection = run.selections[step]
     project = election.projects[selection.option]
     price = project.municipal_cost
@@ -181,6 +187,20 @@ def _round(election: PBElection, run: Run, step: int, ballots: Ballots) -> Round
                  "effective_votes": Fraction(price) / selection.payment,
                  "supporters": selection.supporters}
     return Round(step + 1, elected=(project.id,), transfers=transfers, note=note)
+
+
+def _add1_round(election: PBElection, run: Run, increments: int, over_budget: bool,
+                number: int) -> Round:
+    """The Add1 completion as one more round: the share reached and why it stopped."""
+    unit = format_money(UNIT, election.currency)
+    why = ("with one more raise the projects bought would cost more than the budget"
+           if over_budget
+           else "no project anyone voted for still fits in the money left")
+    note = (f"Add1: every voter's share was raised {increments} times by {unit}, to "
+            f"{_money(run.share, election.currency)}; it stopped there because {why}.")
+    return Round(number, transfers={"share_per_voter": run.share, "increments": increments,
+                                    "stopped": "over_budget" if over_budget else "exhaustive"},
+                 note=note)
 
 
 def _left_out(election: PBElection, ballots: Ballots, run: Run, taken: set[int],

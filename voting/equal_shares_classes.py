@@ -43,18 +43,22 @@ class Classes:
 
     @property
     def nums(self) -> np.ndarray:
+        """Exact money numerator of each class."""
         return self._nums[:self.n]
 
     @property
     def money_f(self) -> np.ndarray:
+        """Money of each class as a float, for screening only."""
         return self._money[:self.n]
 
     @property
     def sizes(self) -> np.ndarray:
+        """Voters in each class."""
         return self._sizes[:self.n]
 
     @property
     def matrix(self) -> np.ndarray:
+        """Supporters of each project still in play (columns), per class."""
         return self._matrix[:self.n]
 
     def column(self, option: int) -> np.ndarray:

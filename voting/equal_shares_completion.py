@@ -64,7 +64,7 @@ def same_outcome_between(low: Run, high: Run) -> bool:
 
 
 def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
-         *, unit: int = 100) -> tuple[Run, TieBreak, int, int]:
+         *, unit: int = 100) -> tuple[Run, TieBreak, int, bool]:
     """Equal shares with the Add1 completion.
 
     Args:
@@ -76,12 +76,14 @@ def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
 
     Returns:
         the kept run, the fork of the lottery it drew from, the number of
-        increments in its share, and how many runs were computed.
+        increments in its share, and whether it stopped because one more
+        increment would have gone over the budget (else: the outcome is exhaustive).
     """
     start = Fraction(budget, n_voters) if n_voters else Fraction(0)
     computed: dict[int, tuple[Run, TieBreak]] = {}
 
     def run_at(k: int) -> tuple[Run, TieBreak]:
+        """The run at ``k`` increments, with the lottery fork it drew from."""
         # A jump that fails to verify is retried shorter; the scan may reach
         # its share later, so every run is kept until the end.
         if k not in computed:
@@ -102,6 +104,6 @@ def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
             jump //= 2
             continue
         if candidate.cost(ballots) > budget:
-            break
+            return current, lottery, k, True
         k, current, lottery = k + 1, candidate, candidate_lottery
-    return current, lottery, k, len(computed)
+    return current, lottery, k, False

@@ -133,6 +133,7 @@ class Run:
 
     @property
     def chosen(self) -> list[int]:
+        """Option ids bought, in order."""
         return [s.option for s in self.selections]
 
     def cost(self, ballots: Ballots) -> int:

@@ -250,3 +250,18 @@ def test_plain_matches_pabutools_on_warsaw_2026_and_is_fast():
     assert result.draws == ()
     assert list(result.winners) == WARSAW_PABUTOOLS
     assert seconds < 2.0  # about 0.05 s on a quiet machine; pabutools needs 20 s
+
+
+def test_add1_round_tells_the_share_reached_and_why_it_stopped():
+    # Shares 250: neither voter can pay 500. At 350 and 450 still not; at 550
+    # both projects are bought, 1000 > 500: Add1 keeps the outcome at 450.
+    election = election_of([500, 500], [{0}, {1}], 500)
+    result = mes(election, "add1")
+    assert result.winners == () and result.parameters["increments"] == 2
+    last = result.rounds[-1]
+    assert last.transfers == {"share_per_voter": 450, "increments": 2, "stopped": "over_budget"}
+    assert "EUR 4.50" in last.note
+    # Shares 300, a (600) needs both: at 300 each it is bought and nothing else fits.
+    exhaustive = mes(election_of([600, 700], [{0, 1}, {0}], 600), "add1")
+    assert exhaustive.winners == ("a",)
+    assert exhaustive.rounds[-1].transfers["stopped"] == "exhaustive"
