@@ -222,10 +222,10 @@ def blt_name(option: Option) -> str:
 
 
 def _blt_file(setup: QuestionSetup, answers: list[Any], index: dict[int, int]) -> BallotFile:
-    """A BLT file; seats are the question's k (at most the number of options)."""
+    """A BLT file: STV elects the question's k (at most the number of options), others one."""
     names = [blt_name(option) for option in setup.options]
     profile = RankedProfile.from_ballots(_ranked_rows(answers, index), names)
-    seats = max(1, min(setup.max_choices or 1, len(names)))
+    seats = max(1, min(setup.max_choices or 1, len(names))) if setup.rule == "stv" else 1
     title = _one_line(f"{setup.title}: {setup.question}".replace('"', "'"))
     text = format_blt(RankedElection(profile, seats, title))
     return BallotFile(BLT, text.encode("utf-8"),

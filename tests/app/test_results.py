@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.db import EXTENSION
 from app.models import Ballot, CostLine, Initiative, Question, QuestionCount, Round
 from app.services import counting, rounds
+from app.services.ballot_files import Option, QuestionSetup, build_file
 from app.templating import euros
 from tests.app.conftest import AuthActions, page_text
 from tests.app.count_world import INITIATIVES, add_second_official, counting_round
@@ -195,10 +196,10 @@ def test_every_kind_of_question_re_tallies_with_the_cli(app: Flask, world: dict[
     a, b, c, d = (str(i) for i in made["ids"])
     results = {kind: json.loads(count.result_json) for kind, count in stored.items()}
     # IRV by hand: first choices a 5, b 4, c 3 of 12 (blank answers left out); c drops out
-    # and its 3 ballots go to b: b 7 beats a 5. Seats are the question's k = 2.
+    # and its 3 ballots go to b: b 7 beats a 5. IRV elects one (only STV elects k).
     names = {name.rsplit("(#", 1)[1].rstrip(")"): name
              for name in results["ranked"]["scores"]}
-    assert results["ranked"]["winners"] == [names[b], names[a]]
+    assert results["ranked"]["winners"] == [names[b]]
     assert stored["ranked"].n_ballots == 12 and stored["ranked"].total_ballots == 14
     # approval by hand: c 8, a 5, d 5, b 4 approvals; greedy funds c (120,000), then a and d
     # in either order (80,000 and 60,000), and b (400,000 of its own) no longer fits
@@ -216,3 +217,16 @@ def test_every_kind_of_question_re_tallies_with_the_cli(app: Flask, world: dict[
     # co-financing: only the municipal share of Speelplek counts against the budget
     speelplek = next(p for p in results["points"]["projects"] if p["project"] == b)
     assert (speelplek["cost"], speelplek["municipal_cost"]) == (500_000, 400_000)
+
+
+def test_stv_on_a_wijkstemdag_elects_k_from_a_blt_file() -> None:
+    options = tuple(Option(i, title, cost) for i, (title, cost, _) in enumerate(OPTIONS, 11))
+    setup = QuestionSetup(kind="ranked", rule="stv", round_kind="wijkstemdag", options=options,
+                          budget=0, max_choices=2, title="Dag", question="Wie?")
+    answers = [[11]] * 5 + [[12, 11]] * 4 + [[13, 12]] * 3 + [None, []]
+    built = build_file(setup, answers)
+    assert built.format == "blt" and built.data.decode().splitlines()[0] == "4 2"
+    # by hand: Droop quota 12 // 3 + 1 = 5; 11 reaches it; 13 drops out and its 3 votes
+    # make 12 reach 7
+    result = json.loads(counting.tally_file(built, "stv", "s"))
+    assert [built.labels[name] for name in result["winners"]] == [11, 12]
