@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import shutil
 import sqlite3
 import sys
 import threading
@@ -18,15 +19,19 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, func, text
+from sqlalchemy import create_engine, delete, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from app import create_app
+from app.backup import backup
 from app.db import EXTENSION
-from app.models import Ballot, Stemcode
+from app.models import Ballot, QuestionCount, Round, Stemcode
+from app.services import counting
 from app.services.stemcodes import code_hash
 from tests.app.conftest import TEST_CONFIG, csrf_token, page_text, snapshot
+from tests.app.count_world import add_second_official, counting_round
+from tests.app.test_results import wijkstem_tally
 from tests.app.vote_world import issue_codes, open_round
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -226,3 +231,60 @@ def test_cast_waits_for_a_short_lock_instead_of_failing(short_app, database, wor
     assert response.status_code == 302
     counts = round_counts(database[0], vote["round_id"])
     assert counts["ballots"] == counts["used"] == 1
+
+
+# --- (c) backup, restore, count again ------------------------------------------------------
+
+
+def published_counts(app: Flask, round_id: int) -> list[tuple[int, str, str, bytes, str]]:
+    """(question, rule, seed, ballot file, result JSON) of every published count of a round."""
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        found = counting.published_counts(session, session.get(Round, round_id))
+        return [(c.question_id, c.rule, c.seed, c.ballots_file, c.result_json) for c in found]
+
+
+@pytest.mark.sqlite_only  # scripts/backup's SQLite path; pg_dump is tested in test_backup.py
+def test_restored_backup_counts_to_the_identical_published_result(
+        app, database, world, tmp_path, monkeypatch) -> None:
+    setup = counting_round(app, world)
+    second = add_second_official(app, world)
+    official = world["account_official-A"]
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        round_ = session.get(Round, setup["round_id"])
+        counts = counting.run_count(session, round_, official)
+        counting.confirm_count(session, round_, second, counting.fingerprint(counts))
+        counting.publish(session, round_, official)
+    published = published_counts(app, setup["round_id"])
+    assert published, "the round should have a published count"
+    public_json = app.test_client().get(f"/vraag/{setup['question_id']}/uitslag.json").data
+
+    copy = backup(database[0], tmp_path / "backup.db")
+    restored_path = tmp_path / "restored.db"  # restore = copy the backup over the database
+    shutil.copyfile(copy, restored_path)
+    restored = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{restored_path}"})
+    try:
+        assert published_counts(restored, setup["round_id"]) == published
+        assert restored.test_client().get(
+            f"/vraag/{setup['question_id']}/uitslag.json").data == public_json
+        # Count again from the restored ballots: run_count counts a round in its counting
+        # phase that has no count yet, so the restored copy is put back there, and the
+        # published seed replaces the fresh random one.
+        with restored.app_context(), Session(restored.extensions[EXTENSION]) as session:
+            session.exec(delete(QuestionCount).where(
+                QuestionCount.round_id == setup["round_id"]))
+            round_ = session.get(Round, setup["round_id"])
+            round_.phase = counting.COUNT_PHASE
+            session.add(round_)
+            session.commit()
+            monkeypatch.setattr(counting, "seed", lambda: published[0][2])
+            recount = counting.run_count(session, round_, official)
+            again = [(c.question_id, c.rule, c.seed, c.ballots_file, c.result_json)
+                     for c in recount]
+    finally:
+        restored.extensions[EXTENSION].dispose()
+    assert again == published
+    # The stored ballot file of the restored copy, tallied by the real command line.
+    for question_id, rule, seed_text, data, _result in published:
+        path = tmp_path / f"question-{question_id}.pb"
+        path.write_bytes(data)
+        assert wijkstem_tally(path, rule, seed_text) == public_json
