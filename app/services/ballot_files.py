@@ -207,6 +207,8 @@ def _pb_file(setup: QuestionSetup, answers: list[Any], index: dict[int, int]) ->
     meta["currency"] = "EUR"
     if setup.kind in ("ranked", "approval") and setup.max_choices:
         meta["max_length"] = str(setup.max_choices)
+    # No max_sum_cost for knapsack ballots: readers check it against the full cost, while
+    # the ballot spec (rightly) counts only the municipal share after co-financing.
     if setup.kind == "points" and setup.points_total:
         meta["max_sum_points"] = str(setup.points_total)
     election = PBElection(meta=meta, projects=projects, budget=setup.budget,
