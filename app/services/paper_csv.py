@@ -52,6 +52,7 @@ MESSAGES.update({
     "paper_csv_answer": _l("The answer must be yes or no, not %(value)s."),
     "paper_csv_unreadable": _l("This line cannot be read (%(reason)s)."),
     "paper_csv_no_rows": _l("The file contains no ballots."),
+    "paper_csv_more": _l("Checking stopped after %(limit)s wrong lines."),
 })
 
 
@@ -216,6 +217,7 @@ def read_batch(item: BallotQuestion, data: bytes) -> list[Any]:
         if problem is not None:
             problems.append(problem)
             if len(problems) >= MAX_PROBLEMS:
+                problems.append(_problem(line, "paper_csv_more", limit=MAX_PROBLEMS))
                 break
     if problems:
         raise BatchRejected(problems)

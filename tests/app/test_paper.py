@@ -286,8 +286,11 @@ def test_missing_csrf_oversized_and_badly_encoded_files_change_nothing(app, clie
                                                                        voting) -> None:
     login(client, auth)
     before = snapshot(app)
-    response = client.post(voting["page"] + "/uitgereikt", data={"issued": "3"})
-    assert response.status_code == 400 and CSRF_NL in page_text(response)
+    for path, data in (("/uitgereikt", {"issued": "3"}), ("/stembiljet", full_ballot(voting)),
+                       ("/bestand", {"question": str(voting["questions"]["yesno"]),
+                                     "file": (io.BytesIO(b"answer\nyes\n"), "b.csv")})):
+        response = client.post(voting["page"] + path, data=data)
+        assert response.status_code == 400 and CSRF_NL in page_text(response), path
     response = raw_upload(client, voting, b"answer\n" + b"yes\n" * 300_000)  # 1.2 MB
     assert response.status_code == 400
     assert "Regel 1: Het bestand is groter dan 1024 kB." in page_text(response)
@@ -314,3 +317,16 @@ def test_page_documents_the_layout_with_an_example(app, client, auth, voting) ->
         assert session.get(Round, voting["round_id"]).phase == "voting"
         assert session.exec(select(Question).where(
             Question.round_id == voting["round_id"])).first() is not None
+
+
+@pytest.mark.sqlite_only
+def test_a_file_wrong_everywhere_is_reported_up_to_a_limit(app, client, auth, voting) -> None:
+    login(client, auth)
+    response = upload(client, voting, "approval", b"Speeltuin,Bankjes,Lantaarns\n" +
+                      b"x,x,x\n" * 250)
+    text = page_text(response)
+    assert response.status_code == 400
+    assert text.count("Kies maximaal 2 (u koos er 3).") == 200
+    assert "Regel 201: Kies maximaal" in text and "Regel 202" not in text
+    assert "Regel 201: Na 200 foute regels is het controleren gestopt." in text
+    assert paper_ballots(app, voting["round_id"]) == []
