@@ -50,10 +50,14 @@ SECURITY_HEADERS = {
 
 
 def refuse_nul_bytes() -> None:
-    """400 for a NUL byte in any field: PostgreSQL text cannot hold one (it would be a 500)."""
-    for values in (request.args, request.form):
-        for _key, value in values.items(multi=True):
-            if "\x00" in value:
+    """400 for a NUL byte in any field or field name, or a field without a name."""
+    # PostgreSQL text cannot hold NUL (a 500); a multipart part whose name has a line
+    # break comes through with the name None, which crashed WTForms' FieldList (a 500).
+    for values in (request.args, request.form, request.files):
+        for key, value in values.items(multi=True):
+            if not isinstance(key, str) or "\x00" in key:
+                abort(400)
+            if isinstance(value, str) and "\x00" in value:
                 abort(400)
 
 
