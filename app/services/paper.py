@@ -132,7 +132,10 @@ def record_paper_ballot(session: Session, round_: Round, stembureau: Stembureau,
             not valid, e.g. ``BallotRejected({3: BallotError("too_many", ...)})``.
     """
     _check_open(session, round_)
-    errors = check_answers(ballot_questions(session, round_), answers)
+    items = ballot_questions(session, round_)
+    if not items:
+        raise ServiceError("paper_no_question")
+    errors = check_answers(items, answers)
     if errors:
         raise BallotRejected(errors)
     _store(session, round_, stembureau, [encode_answers(answers)], "paper.recorded", {},
