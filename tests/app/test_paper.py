@@ -330,3 +330,23 @@ def test_a_file_wrong_everywhere_is_reported_up_to_a_limit(app, client, auth, vo
     assert "Regel 201: Kies maximaal" in text and "Regel 202" not in text
     assert "Regel 201: Na 200 foute regels is het controleren gestopt." in text
     assert paper_ballots(app, voting["round_id"]) == []
+
+
+def test_a_batch_that_fails_while_storing_leaves_nothing(app, voting, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from app.services.errors import ServiceError
+
+    def locked(*_args: Any, **_kwargs: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    before = snapshot(app)
+    monkeypatch.setattr(paper.audit, "record", locked)  # fails after the ballots were added
+    with app.test_request_context(), Session(app.extensions[EXTENSION]) as session:
+        round_ = session.get(Round, voting["round_id"])
+        station = session.get(Stembureau, voting["stembureau_id"])
+        with pytest.raises(ServiceError) as refused:
+            paper.record_batch(session, round_, station, voting["questions"]["ranked"],
+                               RANKED_CSV.encode(), None)
+    assert refused.value.code == "busy"
+    assert snapshot(app) == before
