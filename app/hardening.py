@@ -106,13 +106,14 @@ def refuse_code_guessers() -> None:
 
 
 def count_wrong_codes(response: Response) -> Response:
-    """Counts a failed code entry: unknown or malformed (400) or already used (409).
+    """Counts a failed code entry: an unknown or malformed code (400).
 
-    Correct codes (a redirect to the ballot, or 403 for a round that is not
-    open) are not counted, so residents who type their right code are never
-    slowed down by this limit.
+    Real codes are not counted: not a redirect to the ballot, not 403 for a
+    round that is not open, and not 409 for a used code (a resident retrying
+    after a lost confirmation; a guesser cannot reach it without a real code),
+    so residents who type their own code are never slowed down by this limit.
     """
-    if _code_entry() and response.status_code in (400, 409):
+    if _code_entry() and response.status_code == 400:
         address = get_remote_address()
         for item in _failure_limits():
             limiter.limiter.hit(item, CODE_FAILURES, address)
