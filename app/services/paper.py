@@ -3,11 +3,18 @@
 An official of the round's stadsdeel records the paper ballots while the round
 is voting or counting, until a count exists. A single ballot has an answer to
 every question, checked as the online ballot is (``app.services.ballots``); a
-CSV batch holds one question's ballots (``app.services.paper_csv``), so in a
-round with several questions each of its rows is stored as a ballot that
-answers that question only. Paper ballots are ``Ballot`` rows with channel
-``paper`` and their stembureau; like online ballots they get random ids and no
-timestamp. The audit log records counts, never the contents of a ballot.
+CSV batch holds one question's ballots (``app.services.paper_csv``). Paper
+ballots are ``Ballot`` rows with channel ``paper`` and their stembureau; like
+online ballots they get random ids and no timestamp. The audit log records
+counts, never the contents of a ballot.
+
+In a round with several questions the per-question files of one stembureau are
+laid side by side: a file's ballots first fill in the paper ballots of that
+stembureau that have no answer to its question yet (made by another question's
+file), and only the rest become new rows. So the number of paper rows stays the
+number of ballot sheets, which is what the count and the turnout take as the
+number of ballots. Which answers of two files share a row is arbitrary (a tally
+per question carries no pairing); every rule counts each question on its own.
 
 The reconciliation compares, per stembureau, the number of ballots issued
 (uitgereikte stembiljetten, ``PaperIssued``) with those recorded per question.
@@ -99,14 +106,17 @@ def _check_open(session: Session, round_: Round) -> None:
 
 
 def _store(session: Session, round_: Round, stembureau: Stembureau, answers: list[str],
-           action: str, details: dict[str, Any], actor_id: int | None) -> None:
-    """Inserts paper ballots and their audit event in one transaction (all or nothing)."""
+           action: str, details: dict[str, Any], actor_id: int | None,
+           filled: list[Ballot] | None = None) -> None:
+    """Inserts paper ballots (and saves ``filled`` ones) with their audit event, all or nothing."""
     try:
+        session.add_all(filled or [])
         session.add_all(Ballot(round_id=round_.id, channel="paper", stembureau_id=stembureau.id,
                                answers=text) for text in answers)
         audit.record(session, action, actor_id=actor_id, round_id=round_.id,
-                     wijk_id=round_.wijk_id,
-                     details={"stembureau": stembureau.id, "ballots": len(answers), **details})
+                     wijk_id=round_.wijk_id, details={
+                         "stembureau": stembureau.id, "ballots": len(answers) + len(filled or []),
+                         **details})
         session.commit()
     except OperationalError:
         session.rollback()
@@ -171,10 +181,22 @@ def record_batch(session: Session, round_: Round, stembureau: Stembureau, questi
     """
     _check_open(session, round_)
     item = question_item(session, round_, question_id)
-    answers = [encode_answers({question_id: answer}) for answer in read_batch(item, data)]
-    _store(session, round_, stembureau, answers, "paper.batch", {"question": question_id},
-           actor_id)
+    answers = read_batch(item, data)
+    filled = _without_answer(session, stembureau.id, question_id)[:len(answers)]
+    for row, answer in zip(filled, answers, strict=False):
+        known = {int(key): value for key, value in json.loads(row.answers).items()}
+        row.answers = encode_answers({**known, question_id: answer})
+    new = [encode_answers({question_id: answer}) for answer in answers[len(filled):]]
+    _store(session, round_, stembureau, new, "paper.batch", {"question": question_id},
+           actor_id, filled)
     return len(answers)
+
+
+def _without_answer(session: Session, stembureau_id: int, question_id: int) -> list[Ballot]:
+    """The stembureau's paper ballots that do not answer ``question_id`` yet (by random id)."""
+    rows = session.exec(select(Ballot).where(Ballot.stembureau_id == stembureau_id,
+                                             Ballot.channel == "paper").order_by(Ballot.id))
+    return [row for row in rows if str(question_id) not in json.loads(row.answers)]
 
 
 def set_issued(session: Session, round_: Round, stembureau: Stembureau, issued: int,

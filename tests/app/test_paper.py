@@ -185,19 +185,23 @@ def test_csv_batch_of_other_kinds_is_checked_by_their_specs(app, client, auth, v
     assert snapshot(app) == before
 
 
-def test_semicolons_and_bom_are_read_and_answers_hold_the_one_question(app, client, auth,
+def test_semicolons_and_bom_are_read_and_files_of_two_questions_share_rows(app, client, auth,
                                                                         voting) -> None:
     login(client, auth)
     data = "\ufeffSpeeltuin;Bankjes;Lantaarns\nx;;1\n;x;\n".encode()
     assert upload(client, voting, "approval", data).status_code == 302
     assert upload(client, voting, "yesno", b"answer\r\nyes\r\nno\r\nyes\r\n").status_code == 302
     i, q = voting["initiatives"], voting["questions"]
-    found = sorted((json.loads(b.answers) for b in paper_ballots(app, voting["round_id"])),
-                   key=json.dumps)
-    assert found == sorted([{str(q["approval"]): [i["Speeltuin"], i["Lantaarns"]]},
-                            {str(q["approval"]): [i["Bankjes"]]},
-                            {str(q["yesno"]): "yes"}, {str(q["yesno"]): "no"},
-                            {str(q["yesno"]): "yes"}], key=json.dumps)
+    found = [json.loads(b.answers) for b in paper_ballots(app, voting["round_id"])]
+    # The yes/no file fills in the two rows of the approval file first: 3 ballot sheets.
+    assert len(found) == 3
+    assert sorted((row[str(q["approval"])] for row in found if str(q["approval"]) in row),
+                  key=json.dumps) == sorted([[i["Bankjes"]], [i["Speeltuin"], i["Lantaarns"]]],
+                                            key=json.dumps)
+    assert sorted(row[str(q["yesno"])] for row in found) == ["no", "yes", "yes"]
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        (station,) = paper.reconciliation(session, voting["round_id"])
+    assert station.recorded == {q["approval"]: 2, q["yesno"]: 3} and station.ballots == 3
 
 
 def test_reconciliation_shows_issued_recorded_and_difference(app, client, auth,
@@ -350,3 +354,24 @@ def test_a_batch_that_fails_while_storing_leaves_nothing(app, voting, monkeypatc
                                RANKED_CSV.encode(), None)
     assert refused.value.code == "busy"
     assert snapshot(app) == before
+
+
+def test_count_takes_every_paper_ballot_sheet(app, client, auth, world, voting) -> None:
+    from app.services import counting
+
+    login(client, auth)
+    files = {"ranked": "rank_1,rank_2\nBankjes,Speeltuin\nLantaarns,\n",
+             "approval": "Speeltuin,Lantaarns\nx,x\n,x\n",
+             "knapsack": "Bankjes,Lantaarns\nx,x\nx,\n",
+             "points": "Speeltuin,Bankjes\n4,6\n10,\n",
+             "yesno": "answer\nyes\nno\n"}
+    for kind, data in files.items():
+        assert upload(client, voting, kind, data.encode()).status_code == 302, kind
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    set_round(app, voting["round_id"], phase="counting")
+    with app.test_request_context(), Session(app.extensions[EXTENSION]) as session:
+        counts = counting.run_count(session, session.get(Round, voting["round_id"]),
+                                    world["account_official-A"])
+        found = [(c.total_ballots, c.n_ballots) for c in counts]
+    # Five files of two ballots each lie side by side on two sheets, plus one whole ballot.
+    assert found == [(3, 3)] * 5
