@@ -56,6 +56,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its descendants alive now."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
 class Postgres:
     """A throw-away PostgreSQL cluster in a temp folder (as ./scripts/test starts one)."""
 
@@ -75,6 +98,10 @@ class Postgres:
                   f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
                   f"-c max_connections={max_connections}", "start")
         self.url = f"postgresql+psycopg://wijkstem@127.0.0.1:{self.port}/postgres"
+
+    def pid(self) -> int:
+        """The postmaster's process id (its backends are its children)."""
+        return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
 
     def _run(self, program: str, *args: str) -> None:
         """Runs a PostgreSQL program, as the postgres user when we are root."""
@@ -251,12 +278,15 @@ class Voter:
 
     async def _page(self, method: str, path: str, status: int, **kwargs: Any) -> tuple[bytes, Any]:
         """One request that must answer ``status``; returns its body and headers."""
-        async with self.http.request(method, self.base + path, allow_redirects=False,
-                                     **kwargs) as response:
-            body = await response.read()
-            if response.status != status:
-                raise FlowError(f"{method} {path}: {response.status}")
-            return body, response.headers
+        try:
+            async with self.http.request(method, self.base + path, allow_redirects=False,
+                                         **kwargs) as response:
+                body = await response.read()
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            raise FlowError(f"{method} {path}: {type(error).__name__}") from None
+        if response.status != status:
+            raise FlowError(f"{method} {path}: {response.status}")
+        return body, response.headers
 
     @staticmethod
     def _token(body: bytes, path: str) -> str:
@@ -284,10 +314,14 @@ class Voter:
             token = self._token(body, "review")
             for _attempt in range(retries):
                 started = time.perf_counter()
-                async with self.http.post(self.base + "/stemmen/uitbrengen", allow_redirects=False,
-                                          data={"csrf_token": token, **answers}) as response:
-                    body = await response.read()
-                    status = response.status
+                try:
+                    async with self.http.post(self.base + "/stemmen/uitbrengen",
+                                              allow_redirects=False,
+                                              data={"csrf_token": token, **answers}) as response:
+                        body = await response.read()
+                        status = response.status
+                except (TimeoutError, aiohttp.ClientError, OSError) as error:
+                    raise FlowError(f"POST /stemmen/uitbrengen: {type(error).__name__}") from None
                 self.tally.cast_ms.append((time.perf_counter() - started) * 1000)
                 if status != 503:  # 503: "probeer het opnieuw", the code is still usable
                     break
@@ -301,9 +335,6 @@ class Voter:
         except FlowError as error:
             self.tally.errors[str(error)] += 1
             return False
-        except (TimeoutError, aiohttp.ClientError, OSError) as error:
-            self.tally.errors[type(error).__name__] += 1
-            return False
         self.tally.confirmed.append(code)
         self.tally.finished_at.append(time.monotonic())
         return True
@@ -312,7 +343,9 @@ class Voter:
 async def drive(base: str, bench: BenchRound, voters: int, seconds: float, tally: Tally,
                 until: Callable[[], bool] | None = None) -> tuple[float, float]:
     """Runs ``voters`` concurrent voters until ``seconds`` pass, ``until()`` or no codes left."""
-    connector = aiohttp.TCPConnector(limit=voters, limit_per_host=voters)
+    # Idle connections are dropped after 1 s, before gunicorn's keep-alive of 2 s closes
+    # them: reusing a connection the server is closing would fail a POST for nothing.
+    connector = aiohttp.TCPConnector(limit=voters, limit_per_host=voters, keepalive_timeout=1)
     codes = iter(bench.codes)
     stop_at = time.monotonic() + seconds
 
@@ -432,7 +465,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load: {args.voters} concurrent voters for {args.seconds:g} s; "
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         tally = Tally()
+        # CPU time per ballot does not depend on what else runs on the machine, unlike the
+        # rate: it gives the ceiling on free cores next to the figure measured now.
+        cpu_before = (tree_cpu(server.process.pid), postgres and tree_cpu(postgres.pid()),
+                      time.process_time())
         started, ended = asyncio.run(drive(server.base, bench, args.voters, args.seconds, tally))
+        cpu_after = (tree_cpu(server.process.pid), postgres and tree_cpu(postgres.pid()),
+                     time.process_time())
         load = os.getloadavg()
         server.stop()
         figures = audit(app, bench, tally.confirmed)
@@ -455,6 +494,12 @@ def main(argv: list[str] | None = None) -> int:
           f"used {figures['confirmed_not_used']}; codes used without a confirmation "
           f"{figures['used'] - figures['confirmed']}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in load)} ({os.cpu_count()} cores)")
+    if tally.confirmed:
+        per = [(after - before) * 1000 / len(tally.confirmed) if before is not None else 0.0
+               for before, after in zip(cpu_before, cpu_after, strict=True)]
+        print(f"CPU per accepted ballot: server {per[0]:.1f} ms, PostgreSQL {per[1]:.1f} ms, "
+              f"client {per[2]:.1f} ms; on {os.cpu_count()} otherwise idle cores at most "
+              f"~{(os.cpu_count() or 1) * 1000 / sum(per):.0f} ballots/s")
     print(f"ballots_per_s={rate:.1f} p99_ms={p99:.0f} lost={figures['lost']} "
           f"duplicate={figures['duplicate']}")
     shutil.rmtree(folder, ignore_errors=True)
