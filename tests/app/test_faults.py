@@ -91,7 +91,8 @@ def test_killed_server_loses_no_confirmed_ballot(bench, empty_database_url, tmp_
         server.stop()
     assert server.process.returncode == -9
     interrupted = [c for c in tally.attempted if c not in set(tally.confirmed)]
-    assert interrupted, "the kill should interrupt voters in the middle of their flow"
+    seen = f"confirmed {len(tally.confirmed)}, errors {dict(tally.errors)}"
+    assert interrupted, f"the kill should interrupt voters in their flow ({seen})"
 
     # Restart on the same database: it recovers and serves again.
     server = bench.Server(tmp_path, empty_database_url, {"WIJKSTEM_WORKERS": "1"})
@@ -103,8 +104,8 @@ def test_killed_server_loses_no_confirmed_ballot(bench, empty_database_url, tmp_
         # Every confirmed voter's ballot is stored: their code is used, and there are at
         # least as many ballots as confirmations; codes used == ballots, so no code is
         # used without its ballot and no ballot stored without its code.
-        assert all(hashes[c] in after["used_hashes"] for c in tally.confirmed)
-        assert after["ballots"] == after["used"] >= len(tally.confirmed)
+        assert all(hashes[c] in after["used_hashes"] for c in tally.confirmed), seen
+        assert after["ballots"] == after["used"] >= len(tally.confirmed), (after, seen)
         # An interrupted voter either was stored (code used) or votes again now.
         retry = bench.Tally()
         stored = [c for c in interrupted if hashes[c] in after["used_hashes"]]
@@ -123,9 +124,9 @@ def test_killed_server_loses_no_confirmed_ballot(bench, empty_database_url, tmp_
     finally:
         server.stop()
         app.extensions[EXTENSION].dispose()
-    assert sorted(retry.confirmed) == sorted(again)
+    assert sorted(retry.confirmed) == sorted(again), (dict(retry.errors), seen)
     # A used code is refused at code entry with 409 Conflict.
-    assert dict(retry.errors) == ({"POST /stemmen: 409": len(stored)} if stored else {})
+    assert dict(retry.errors) == ({"POST /stemmen: 409": len(stored)} if stored else {}), seen
     final = round_counts(empty_database_url, world.round_id)
     assert final["ballots"] == final["used"] == after["used"] + len(again)
 
