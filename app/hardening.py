@@ -106,14 +106,16 @@ def refuse_code_guessers() -> None:
 
 
 def count_wrong_codes(response: Response) -> Response:
-    """Counts a failed code entry: an unknown or malformed code (400).
+    """Counts a failed code entry: a code was typed and it is unknown or malformed (400).
 
     Real codes are not counted: not a redirect to the ballot, not 403 for a
     round that is not open, and not 409 for a used code (a resident retrying
     after a lost confirmation; a guesser cannot reach it without a real code),
     so residents who type their own code are never slowed down by this limit.
     """
-    if _code_entry() and response.status_code == 400:
+    # An empty form is no guess (nothing was looked up), so it does not count.
+    typed = request.form.get("code", "")
+    if _code_entry() and response.status_code == 400 and typed.strip():
         address = get_remote_address()
         for item in _failure_limits():
             limiter.limiter.hit(item, CODE_FAILURES, address)

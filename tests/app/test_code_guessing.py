@@ -105,6 +105,12 @@ def test_used_codes_do_not_count_as_wrong(guarded: Flask, world, clock: Clock) -
     assert [enter(client, WRONG).status_code for _ in range(4)] == [400, 400, 400, 429]
 
 
+def test_empty_forms_are_not_guesses(guarded: Flask, world, clock: Clock) -> None:
+    client = guarded.test_client()
+    assert [enter(client, " ").status_code for _ in range(5)] == [400] * 5
+    assert [enter(client, WRONG).status_code for _ in range(4)] == [400, 400, 400, 429]
+
+
 def test_right_codes_are_not_penalised(guarded: Flask, world, clock: Clock) -> None:
     open_round(guarded, world)
     codes = issue_codes(guarded, world["round_A2"], 8)
