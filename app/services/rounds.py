@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.models import PHASES, ROUND_KINDS, Question, Round, Stembureau, Wijk
-from app.services import audit
+from app.services import audit, secrecy
 from app.services.errors import ServiceError
 from app.services.questions import default_rule, rule_fits
 from voting.budget import budget_from_rate
@@ -148,6 +148,8 @@ def advance_phase(session: Session, round_: Round, to_phase: str, actor_id: int 
         raise ServiceError("needs_question")
     audit.record(session, "round.phase", actor_id=actor_id, round_id=round_.id,
                  wijk_id=round_.wijk_id, details={"from": round_.phase, "to": to_phase})
+    if round_.phase == "voting":
+        secrecy.scrub_round(session, round_.id)  # no trace of the casting order is kept
     round_.phase = to_phase
     session.add(round_)
     session.commit()
