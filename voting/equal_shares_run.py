@@ -65,8 +65,9 @@ class Ballots:
     labels: tuple[str, ...]
     row_counts: np.ndarray
 
-    def expansion(self, option: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The rows approving ``option`` and, per approval on them, row position, project, count.
+    def expansion(self, option: int) -> tuple[np.ndarray, ...]:
+        """The rows approving ``option``, and per approval of an eligible project on them:
+        row position, column (among eligible projects), voters; then voters per row.
 
         Cached: Add1 pays for the same projects in run after run.
         """
@@ -76,7 +77,11 @@ class Ballots:
                                            self.by_project.indptr[option + 1]]
             sub = self.weighted[rows]
             cells = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
-            cache[option] = (rows, cells, sub.indices.astype(np.int64), sub.data.astype(np.float64))
+            column_of = np.cumsum(self.eligible) - 1
+            kept = self.eligible[sub.indices]
+            cache[option] = (rows, cells[kept], column_of[sub.indices[kept]].astype(np.int64),
+                             sub.data[kept].astype(np.float64),
+                             self.row_counts[rows].astype(np.float64))
         return cache[option]
 
     @cached_property
