@@ -497,8 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     if tally.confirmed:
         per = [(after - before) * 1000 / len(tally.confirmed) if before is not None else 0.0
                for before, after in zip(cpu_before, cpu_after, strict=True)]
-        print(f"CPU per accepted ballot: server {per[0]:.1f} ms, PostgreSQL {per[1]:.1f} ms, "
-              f"client {per[2]:.1f} ms; on {os.cpu_count()} otherwise idle cores at most "
+        database = f", PostgreSQL {per[1]:.1f} ms" if postgres is not None else ""
+        print(f"CPU per accepted ballot: server {per[0]:.1f} ms{database}, client "
+              f"{per[2]:.1f} ms; on {os.cpu_count()} otherwise idle cores at most "
               f"~{(os.cpu_count() or 1) * 1000 / sum(per):.0f} ballots/s")
     print(f"ballots_per_s={rate:.1f} p99_ms={p99:.0f} lost={figures['lost']} "
           f"duplicate={figures['duplicate']}")
