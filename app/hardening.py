@@ -113,9 +113,10 @@ def count_wrong_codes(response: Response) -> Response:
     after a lost confirmation; a guesser cannot reach it without a real code),
     so residents who type their own code are never slowed down by this limit.
     """
-    # An empty form is no guess (nothing was looked up), so it does not count.
-    typed = request.form.get("code", "")
-    if _code_entry() and response.status_code == 400 and typed.strip():
+    # An empty form is no guess (nothing was looked up), so it does not count. The form
+    # is read only after a 400: a body refused as too large (413) cannot be read again.
+    if (_code_entry() and response.status_code == 400
+            and request.form.get("code", "").strip()):
         address = get_remote_address()
         for item in _failure_limits():
             limiter.limiter.hit(item, CODE_FAILURES, address)
