@@ -61,9 +61,9 @@ def _wijk_names() -> dict[int, str]:
 @bp.get("/")
 @role_required("official", "admin")
 def index() -> str:
-    """Rounds of the own stadsdeel that take or review initiatives."""
+    """Rounds of the own stadsdeel from submission to counting: the official's work."""
     session = get_session()
-    found = reviews.rounds_to_review(session, reviews.wijk_ids_in_scope(session, current_user))
+    found = reviews.rounds_at_work(session, reviews.wijk_ids_in_scope(session, current_user))
     items = {r.id: initiatives.initiatives_of(session, r.id) for r in found}
     return render_template("official/index.html", rounds=found, items=items,
                            wijk_names=_wijk_names())

@@ -77,7 +77,7 @@ def seed(session: Session) -> None:
 
 
 def _wijktop3(session: Session, wijk: Wijk, committee_id: int, official_id: int) -> None:
-    """A Wijktop-3 round in its voting phase with eight admitted initiatives."""
+    """A Wijktop-3 round in its voting phase with eight admitted initiatives and a stembureau."""
     today = date.today()
     round_ = rounds.create_round(session, wijk.id, {
         "title": f"Wijktop-3 Lindenhof {today.year}", "kind": "wijktop3",
@@ -85,6 +85,11 @@ def _wijktop3(session: Session, wijk: Wijk, committee_id: int, official_id: int)
         "voting_start": today, "voting_end": today + timedelta(days=14),
         "counting_start": today + timedelta(days=15), "budget_rate_cents": 300,
         "min_age_text": "Iedereen vanaf 12 jaar die in Lindenhof woont."}, actor_id=committee_id)
+    # Paper ballots need a polling station; the round is frozen once voting starts.
+    rounds.save_stembureau(session, round_, {"name": "Wijkcentrum De Linde",
+                                             "address": "Lindenplein 1",
+                                             "opening_hours": "09:00–20:00"},
+                           actor_id=committee_id)
     rounds.advance_phase(session, round_, "submission", actor_id=committee_id)
     for number, (title, text, place, lines, cofinancing) in enumerate(INITIATIVES, start=1):
         initiative = Initiative(round_id=round_.id, title=title, description=text, location=place,

@@ -17,6 +17,8 @@ from app.services.initiatives import totals
 # Initiatives are reviewed while they come in and in the review phase; once voting
 # starts the ballot options are fixed.
 REVIEW_PHASES = ("submission", "review")
+# Phases in which a round needs an official: reviews, stemcodes, paper ballots, the count.
+WORK_PHASES = ("submission", "review", "voting", "counting")
 DECISIONS = ("admitted", "not_admitted")
 CRITERIA = ("support_shown", "stakeholders_consulted", "fits_needs", "adds_value",
             "incidental_only", "no_commercial_interest")
@@ -157,9 +159,9 @@ def wijk_ids_in_scope(session: Session, account: Any) -> list[int] | None:
     return list(session.exec(select(Wijk.id).where(Wijk.stadsdeel_id == account.stadsdeel_id)))
 
 
-def rounds_to_review(session: Session, wijk_ids: Sequence[int] | None) -> list[Round]:
-    """Rounds in submission or review in these wijken (all when None), newest first."""
-    statement = select(Round).where(Round.phase.in_(REVIEW_PHASES))
+def rounds_at_work(session: Session, wijk_ids: Sequence[int] | None) -> list[Round]:
+    """Rounds from submission to counting in these wijken (all when None), newest first."""
+    statement = select(Round).where(Round.phase.in_(WORK_PHASES))
     if wijk_ids is not None:
         statement = statement.where(Round.wijk_id.in_(list(wijk_ids)))
     return list(session.exec(statement.order_by(Round.id.desc())))

@@ -29,6 +29,8 @@ def test_demo_has_three_wijken_and_two_ready_rounds(app, database, backend) -> N
         admitted = session.exec(select(Initiative).where(Initiative.round_id == top3.id,
                                                          Initiative.status == "admitted")).all()
         assert len(admitted) == 8 and top3.phase == "voting"
+        # A stembureau, so that a newcomer can also try recording paper ballots.
+        assert session.exec(select(Stembureau).where(Stembureau.round_id == top3.id)).all()
         lindenhof = session.get(Wijk, top3.wijk_id)
         assert rounds.budget_cents(top3, lindenhof) == 2_529_000  # EUR 3 x 8,430 inhabitants
         stemdag = session.exec(select(Round).where(Round.kind == "wijkstemdag")).one()

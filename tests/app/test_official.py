@@ -136,7 +136,10 @@ def test_index_lists_rounds_of_the_own_stadsdeel(client, auth, world) -> None:
     auth.login("official-A")
     page = page_text(client.get("/official/"))
     assert "Wijktop-3 A1" in page and "Speeltuin A1" in page
-    assert "Wijktop-3 A2" not in page  # voting: nothing left to review
+    # In voting the official still has work (stemcodes, paper ballots, the count) and
+    # must reach the round from the index.
+    assert "Wijktop-3 A2" in page
+    assert f'href="/official/rounds/{world["round_A2"]}"' in page
     auth.logout()
     auth.login("official-B")
     assert "Wijktop-3 A1" not in page_text(client.get("/official/"))
