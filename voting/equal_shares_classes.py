@@ -38,10 +38,15 @@ class Classes:
         self.col_of = np.full(len(ballots.prices) + 1, -1, np.int64)
         self.col_of[self.columns] = np.arange(len(self.columns))
         self.n, self.dead = 1, 0
-        self._nums = np.array([share.numerator], dtype=object)
-        self._money = np.array([float(share)])
-        self._sizes = np.array([float(ballots.row_counts.sum())])
-        self._matrix = ballots.supporters[self.columns].astype(np.float64).reshape(1, -1)
+        # Big elections reach thousands of classes: start with room for some.
+        capacity = min(1024, ballots.weighted.shape[0] + 1)
+        self._nums = np.zeros(capacity, object)
+        self._money = np.zeros(capacity)
+        self._sizes = np.zeros(capacity)
+        self._matrix = np.zeros((capacity, len(self.columns)))
+        self._nums[0], self._money[0] = share.numerator, float(share)
+        self._sizes[0] = float(ballots.row_counts.sum())
+        self._matrix[0] = ballots.supporters[self.columns]
 
     @property
     def nums(self) -> np.ndarray:
@@ -121,9 +126,9 @@ class Classes:
         paid_before = np.cumsum(spend, axis=0) - spend
         count_from = np.cumsum(counts[::-1], axis=0)[::-1]
         prices = self.ballots.prices[options].astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = (prices[None, :] - paid_before) / count_from
-        valid = (q <= money[:, None]) & (count_from > 0)
+        q = np.divide(prices[None, :] - paid_before, count_from,
+                      out=np.full_like(count_from, np.inf), where=count_from > 0)
+        valid = q <= money[:, None]  # q is inf where nobody is left to pay
         first = np.argmax(valid, axis=0)
         result = q[first, np.arange(len(options))]
         # No valid row only when money ~ price within float error: all pay all.

@@ -97,7 +97,7 @@ def _screen(classes: Classes, options: np.ndarray,
     Projects are evaluated in batches in order of their lower bounds, until the
     next bound is clearly above the best value found; ``bounds`` is updated.
     """
-    order = np.argsort(classes.money_f, kind="stable")
+    order = np.argsort(classes.money_f)  # ties in money do not change any q
     queue = options[np.argsort(bounds[options], kind="stable")]
     rho_f: dict[int, float] = {}
     estimates: dict[int, float] = {}
