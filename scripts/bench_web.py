@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import re
@@ -153,13 +154,6 @@ class Server:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
             time.sleep(0.2)
-
-    def pids(self) -> list[int]:
-        """The gunicorn master and its workers."""
-        assert self.process is not None
-        found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                               capture_output=True, text=True).stdout.split()
-        return [self.process.pid, *map(int, found)]
 
     def kill(self) -> None:
         """SIGKILLs the master and every worker at once (a crash, no clean shutdown)."""
@@ -404,7 +398,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def windows(finished: list[float], started: float, ended: float, width: float = 10) -> list[float]:
@@ -436,20 +430,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="wijkstem-bench."))
     postgres = None
-    env: dict[str, str] = {}
-    if args.workers:
-        env["WIJKSTEM_WORKERS"] = str(args.workers)
-    if args.threads:
-        env["WIJKSTEM_THREADS"] = str(args.threads)
+    env = {name: str(value) for name, value in (("WIJKSTEM_WORKERS", args.workers),
+                                                 ("WIJKSTEM_THREADS", args.threads)) if value}
+    url = f"sqlite:///{folder / 'wijkstem.db'}"
     if args.postgres:
         url = os.environ.get("WIJKSTEM_DATABASE_URL", "")
         if not url.startswith("postgresql"):
             postgres = Postgres()
             url = postgres.url
-        backend = "postgresql"
-    else:
-        url = f"sqlite:///{folder / 'wijkstem.db'}"
-        backend = "sqlite"
+    backend = url.split(":", 1)[0].split("+", 1)[0]
     server = Server(folder, url, env)
     try:
         server.start()
