@@ -33,8 +33,10 @@ class RoundForm(FlaskForm):
     counting_start = DateField(_l("Counting starts"), validators=[Optional()])
     budget_mode = RadioField(_l("Budget"), default="rate", choices=choices([
         ("rate", _l("An amount per inhabitant")), ("fixed", _l("A fixed amount"))]))
-    budget_rate = EuroField(_l("Amount per inhabitant (EUR)"), max_cents=1000_00, default=300)
-    budget_fixed = EuroField(_l("Fixed amount (EUR)"), max_cents=10_000_000_00)
+    # Zero stays allowed here as before this field was shared; the service decides.
+    budget_rate = EuroField(_l("Amount per inhabitant (EUR)"), max_cents=1000_00,
+                            allow_zero=True, default=300)
+    budget_fixed = EuroField(_l("Fixed amount (EUR)"), max_cents=10_000_000_00, allow_zero=True)
     min_age_text = StringField(_l("Who may vote (minimum age)"),
                                validators=[Optional(), Length(max=200), no_markup])
 

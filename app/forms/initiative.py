@@ -18,96 +18,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms.fields import choices, no_markup
+from app.forms.fields import EuroField, choices, no_markup
 from app.services.initiatives import MAX_LINE_CENTS, InitiativeDraft, InitiatorDraft
 
 MAX_COST_LINES = 20
 MAX_INITIATORS = 10
-_GROUPED = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$|^[0-9]{1,3}(?:,[0-9]{3})+$")
-_PLAIN = re.compile(r"^[0-9]{1,15}$")
-_CHARS = re.compile(r"^[0-9.,]{1,30}$")
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,30}$")
-
-
-class AmountError(ValueError):
-    """An amount that cannot be read; ``args[0]`` is the message to show."""
-
-
-def parse_amount(text: str) -> int:
-    """Cents for an amount in euros typed the Dutch or the English way.
-
-    The last ``.`` or ``,`` followed by one or two digits is the decimal mark; other
-    marks must group thousands (``1.234.567,89``). A single mark followed by three
-    digits is refused as ambiguous-or-too-precise (``1.234`` has three decimals).
-
-    Args:
-        text: e.g. ``"1.234,56"``, ``"1234.56"``, ``"€ 12,5"`` or ``"80"``.
-
-    Returns:
-        Cents, e.g. ``parse_amount("1.234,56") == parse_amount("1234.56") == 123456``.
-
-    Raises:
-        AmountError: with a Dutch-ready message when the text is not such an amount.
-    """
-    cleaned = text.strip().replace("€", "").replace("EUR", "").replace(" ", "")
-    if cleaned.startswith("-"):
-        raise AmountError(_l("An amount cannot be negative."))
-    if not _CHARS.match(cleaned):
-        raise AmountError(_l("Enter an amount in euros, e.g. 1250 or 1.250,50."))
-    marks = {c for c in cleaned if c in ".,"}
-    last = max(cleaned.rfind("."), cleaned.rfind(","))
-    if len(marks) == 1 and cleaned.count(cleaned[last]) > 1:
-        whole, fraction = cleaned, ""  # 1.234.567: thousands only
-    elif marks:
-        whole, fraction = cleaned[:last], cleaned[last + 1:]
-    else:
-        whole, fraction = cleaned, ""
-    if len(fraction) > 2:
-        raise AmountError(_l("An amount has at most two decimals (cents)."))
-    if "." in whole or "," in whole:
-        if not _GROUPED.match(whole):
-            raise AmountError(_l("Enter an amount in euros, e.g. 1250 or 1.250,50."))
-        whole = re.sub(r"[.,]", "", whole)
-    if not _PLAIN.match(whole or "0") or (marks and not fraction and last == len(cleaned) - 1):
-        raise AmountError(_l("Enter an amount in euros, e.g. 1250 or 1.250,50."))
-    return int(whole or "0") * 100 + int(fraction.ljust(2, "0"))
-
-
-class AmountField(StringField):
-    """An amount in euros; ``data`` is cents (None when empty). Above ``max_cents`` is refused."""
-
-    def __init__(self, label: Any = None, validators: Any = None, *,
-                 max_cents: int = MAX_LINE_CENTS, allow_zero: bool = False,
-                 **kwargs: Any) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.max_cents, self.allow_zero = max_cents, allow_zero
-
-    def _value(self) -> str:
-        """The amount as typed, or as Dutch notation when it came from the server."""
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        whole, rest = divmod(self.data, 100)
-        return f"{whole},{rest:02d}"
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        """Parses the amount into cents, refusing zero, huge and negative amounts."""
-        self.data = None
-        if not valuelist or not str(valuelist[0]).strip():
-            return
-        if len(str(valuelist[0])) > 40:
-            raise ValueError(_l("Enter an amount in euros, e.g. 1250 or 1.250,50."))
-        try:
-            cents = parse_amount(str(valuelist[0]))
-        except AmountError as error:
-            raise ValueError(error.args[0]) from None
-        if cents == 0 and not self.allow_zero:
-            raise ValueError(_l("An amount must be more than EUR 0."))
-        if cents > self.max_cents:
-            raise ValueError(_l("This amount is too large (at most EUR 1,000,000)."))
-        self.data = cents
 
 
 def _text(field: Any) -> str:
@@ -128,7 +45,8 @@ class CostLineForm(Form):
     """One line of the cost breakdown; an empty row is ignored."""
 
     description = StringField(_l("What for"), validators=[Length(max=300), no_markup])
-    amount = AmountField(_l("Amount (EUR)"), render_kw={"inputmode": "decimal"})
+    amount = EuroField(_l("Amount (EUR)"), max_cents=MAX_LINE_CENTS,
+                       render_kw={"inputmode": "decimal"})
 
 
 class InitiatorForm(Form):
@@ -149,8 +67,8 @@ class InitiativeForm(FlaskForm):
                                 validators=[DataRequired(), Length(max=5000), no_markup])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=300), no_markup])
     cost_lines = FieldList(FormField(CostLineForm), min_entries=3, max_entries=MAX_COST_LINES)
-    cofinancing = AmountField(_l("Co-financing (EUR)"), allow_zero=True,
-                              render_kw={"inputmode": "decimal"})
+    cofinancing = EuroField(_l("Co-financing (EUR)"), max_cents=MAX_LINE_CENTS, allow_zero=True,
+                            render_kw={"inputmode": "decimal"})
     initiators = FieldList(FormField(InitiatorForm), min_entries=3, max_entries=MAX_INITIATORS)
     add_line = SubmitField(_l("Add a cost line"))
     add_initiator = SubmitField(_l("Add an initiator"))

@@ -190,7 +190,8 @@ def test_bad_questions_are_refused(committee, app, world, changes: dict) -> None
 
 
 BAD_ROUNDS = [
-    {"budget_rate": "-3"}, {"budget_rate": "3,999"}, {"budget_rate": "drie"},
+    {"budget_rate": "-3"}, {"budget_rate": "3,999"}, {"budget_rate": "3,9999"},
+    {"budget_rate": "drie"},
     {"budget_rate": "99999999999"}, {"budget_mode": "fixed", "budget_fixed": ""},
     {"budget_mode": "fixed", "budget_fixed": "1e9"}, {"budget_mode": "gratis"},
     {"kind": "loterij"}, {"title": ""}, {"title": "x" * 201},
