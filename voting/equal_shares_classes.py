@@ -152,14 +152,20 @@ class Classes:
         column = self.column(option)
         affected = np.flatnonzero(column)
         left = self.nums[affected] - price
-        left = np.where(left > 0, left, 0)
+        # Who keeps money: floats decide where clearly apart (money_f is within
+        # an ulp or two of exact), big integers only near the payment.
+        money, paid = self.money_f[affected], float(payment)
+        positive = money > paid * (1 + SCREEN)
+        for i in np.flatnonzero(~positive & (money >= paid * (1 - SCREEN))).tolist():
+            positive[i] = left[i] > 0
+        left = np.where(positive, left, 0)
         whole = column[affected] == self.sizes[affected]
         in_place = affected[whole]
         self.nums[in_place] = left[whole]
         self.money_f[in_place] = _floats(left[whole], denominator)
-        broke = in_place[left[whole] == 0]
+        broke = in_place[~positive[whole]]
         split, split_left = affected[~whole], left[~whole]
-        alive = split_left > 0
+        alive = positive[~whole]
         first_new = self.n
         target = np.full(self.n + 1, -1, np.int64)  # index -1: dropped rows
         target[split[alive]] = first_new + np.arange(int(alive.sum()))
