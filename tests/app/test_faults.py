@@ -114,7 +114,7 @@ def test_killed_server_loses_no_confirmed_ballot(bench, empty_database_url, tmp_
         async def vote_again() -> None:
             import aiohttp
 
-            async with aiohttp.TCPConnector() as connector:
+            async with aiohttp.TCPConnector(keepalive_timeout=1) as connector:
                 voter = bench.Voter(server.base, world, retry, connector, seed=1)
                 for code in again + stored:
                     await voter.vote(code)
