@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -154,13 +154,51 @@ def merge_rows(array: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.n
     return distinct, counts
 
 
+class CsrArrays(NamedTuple):
+    """A CSR matrix as plain NumPy arrays, the way SciPy's ``csr_matrix`` takes them."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+
+class _LazyMatrix:
+    """``ApprovalProfile.matrix``: the SciPy CSR matrix, built from the arrays on first use.
+
+    Reading a .pb file and counting it need only the arrays; building the matrix
+    is what pulls in ``scipy.sparse`` (0.15 s), so callers who never look at
+    ``matrix`` never pay for it.
+    """
+
+    def __set__(self, profile: ApprovalProfile, value: Any) -> None:
+        # the dataclass __init__ stores the constructor argument here
+        profile.__dict__["_given"] = value
+
+    def __get__(self, profile: ApprovalProfile | None, owner: type) -> Any:
+        if profile is None:
+            return self
+        cached = profile.__dict__.get("_matrix")
+        if cached is None:
+            from scipy import sparse
+
+            arrays = profile._arrays
+            matrix = sparse.csr_matrix(
+                (arrays.data, arrays.indices, arrays.indptr), shape=arrays.shape)
+            cached = sparse.csr_matrix(matrix, dtype=np.int64)
+            profile.__dict__["_matrix"] = cached
+        return cached
+
+
 @dataclass(frozen=True, eq=False)
 class ApprovalProfile:
     """Approval, knapsack or points ballots as a sparse voters x options matrix.
 
     Attributes:
         matrix: ``(n_distinct, n_options)`` CSR matrix; an entry is 1 for an
-            approval and the number of points for cumulative ballots.
+            approval and the number of points for cumulative ballots. The
+            constructor takes a SciPy sparse matrix or a ``CsrArrays``; from
+            arrays the SciPy matrix is built only when ``matrix`` is first read.
         counts: ``(n_distinct,)`` int64, how many voters cast row ``i``.
         options: label of each option id.
     """
@@ -170,14 +208,49 @@ class ApprovalProfile:
     options: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        from scipy import sparse
-
-        matrix = sparse.csr_matrix(self.matrix, dtype=np.int64)
+        given = self.__dict__.pop("_given")
         counts = np.ascontiguousarray(self.counts, dtype=np.int64)
-        if matrix.shape[1] != len(self.options) or counts.shape != (matrix.shape[0],):
+        if isinstance(given, CsrArrays):
+            n_rows, n_columns = given.shape
+            indptr = np.asarray(given.indptr)
+            indices = np.asarray(given.indices)
+            data = np.asarray(given.data)
+            if (indptr.shape != (n_rows + 1,) or len(indices) != len(data)
+                    or len(indices) != int(indptr[-1])):
+                raise ValueError("CSR arrays do not fit together")
+            if len(indices) and (indices.min() < 0 or indices.max() >= n_columns):
+                raise ValueError("column index out of bounds")
+            arrays = CsrArrays(data, indices, indptr, (int(n_rows), int(n_columns)))
+        else:
+            from scipy import sparse
+
+            matrix = sparse.csr_matrix(given, dtype=np.int64)
+            self.__dict__["_matrix"] = matrix
+            arrays = CsrArrays(matrix.data, matrix.indices, matrix.indptr, matrix.shape)
+        if arrays.shape[1] != len(self.options) or counts.shape != (arrays.shape[0],):
             raise ValueError("matrix must have one column per option and one count per row")
-        object.__setattr__(self, "matrix", matrix)
+        object.__setattr__(self, "_arrays", arrays)
         object.__setattr__(self, "counts", _readonly(counts))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        indptr: np.ndarray,
+        indices: np.ndarray,
+        data: np.ndarray,
+        counts: np.ndarray,
+        options: Sequence[str],
+    ) -> ApprovalProfile:
+        """Builds a profile from CSR arrays (row ``i`` marks ``indices[indptr[i]:indptr[i+1]]``).
+
+        >>> p = ApprovalProfile.from_arrays([0, 2, 3], [0, 1, 1], [1, 1, 1], [1, 2], ["a", "b"])
+        >>> p.totals().tolist()
+        [1, 3]
+        """
+        indptr = np.asarray(indptr, dtype=np.int64)
+        arrays = CsrArrays(np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int32),
+                           indptr, (len(indptr) - 1, len(options)))
+        return cls(arrays, counts, tuple(options))  # type: ignore[arg-type]
 
     @classmethod
     def from_ballots(
@@ -201,14 +274,15 @@ class ApprovalProfile:
                 data.append(value)
             indptr.append(len(indices))
         n = len(indptr) - 1
-        from scipy import sparse
-
-        matrix = sparse.csr_matrix(
-            (np.array(data, np.int64), np.array(indices, np.int64), np.array(indptr, np.int64)),
-            shape=(n, len(options)),
-        )
+        arrays = CsrArrays(np.array(data, np.int64), np.array(indices, np.int64),
+                           np.array(indptr, np.int64), (n, len(options)))
         counts = np.ones(n, np.int64) if weights is None else np.fromiter(weights, np.int64)
-        return cls(matrix, counts, tuple(options))
+        return cls(arrays, counts, tuple(options))  # type: ignore[arg-type]
+
+    @property
+    def arrays(self) -> CsrArrays:
+        """The matrix as CSR arrays (``data``, ``indices``, ``indptr``, ``shape``), no SciPy."""
+        return self._arrays  # type: ignore[attr-defined, no-any-return]
 
     @property
     def n_options(self) -> int:
@@ -218,15 +292,25 @@ class ApprovalProfile:
     def n_voters(self) -> int:
         return int(self.counts.sum())
 
+    def row_counts(self) -> np.ndarray:
+        """``counts`` repeated once per stored entry of the matrix (its row's voters)."""
+        return np.repeat(self.counts, np.diff(self.arrays.indptr))
+
     def totals(self) -> np.ndarray:
         """Approvals (or points) per option, counting each row ``counts`` times."""
-        return np.asarray(self.matrix.T @ self.counts).ravel()
+        totals = np.zeros(self.n_options, np.int64)
+        np.add.at(totals, self.arrays.indices, self.arrays.data * self.row_counts())
+        return totals
 
     def supporters(self) -> np.ndarray:
         """Number of voters who marked each option at all (points ignored)."""
-        marked = self.matrix.copy()
-        marked.data = np.ones_like(marked.data)
-        return np.asarray(marked.T @ self.counts).ravel()
+        supporters = np.zeros(self.n_options, np.int64)
+        np.add.at(supporters, self.arrays.indices, self.row_counts())
+        return supporters
+
+
+# Assigned after the dataclass is made, so that the field keeps no default.
+ApprovalProfile.matrix = _LazyMatrix()  # type: ignore[assignment]
 
 
 def check_option(option: int, n_options: int) -> None:

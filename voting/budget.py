@@ -9,12 +9,15 @@ first choice ``k`` points, its next ``k - 1`` ... its last 1: Wijktop-3 is 3-2-1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from ballots.election import PBElection
-from ballots.profile import PAD, ApprovalProfile, RankedProfile
+from ballots.profile import PAD, ApprovalProfile, CsrArrays, RankedProfile
+
+if TYPE_CHECKING:  # scipy.sparse costs 0.15 s to import; only approvals() needs it
+    from scipy import sparse
 
 
 def budget_from_rate(rate_cents_per_inhabitant: int, inhabitants: int) -> int:
@@ -96,6 +99,8 @@ def support(election: PBElection) -> np.ndarray:
 
 def approvals(profile: ApprovalProfile | RankedProfile) -> sparse.csr_matrix:
     """Which options each ballot row marks, as a 0/1 matrix (points and ranks dropped)."""
+    from scipy import sparse
+
     if isinstance(profile, ApprovalProfile):
         matrix = profile.matrix.copy()
         matrix.eliminate_zeros()
@@ -108,6 +113,55 @@ def approvals(profile: ApprovalProfile | RankedProfile) -> sparse.csr_matrix:
     matrix = sparse.csr_matrix((data, (rows, rankings[rows, cols])), shape=shape)
     matrix.data = np.ones_like(matrix.data)  # a repeated option counts once
     return matrix
+
+
+def weighted_marks(profile: ApprovalProfile | RankedProfile) -> CsrArrays:
+    """``approvals(profile)`` with each row times its count, as canonical CSR arrays.
+
+    The same matrix as ``csr_matrix(approvals(p).multiply(p.counts[:, None]))``
+    (indices sorted in each row, a project repeated in one approval row counted
+    as often as it appears), computed with NumPy only.
+
+    >>> p = ApprovalProfile.from_ballots([{1, 0}, {1}], ["a", "b"], weights=[2, 3])
+    >>> m = weighted_marks(p)
+    >>> m.indptr.tolist(), m.indices.tolist(), m.data.tolist()
+    ([0, 2, 3], [0, 1, 1], [2, 2, 3])
+    """
+    n_rows, n_columns = len(profile.counts), profile.n_options
+    if isinstance(profile, ApprovalProfile):
+        arrays = profile.arrays
+        kept = arrays.data != 0
+        rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(arrays.indptr))[kept]
+        columns = arrays.indices[kept].astype(np.int64)
+    else:
+        rankings = profile.rankings.astype(np.int64)
+        rows, places = np.nonzero(rankings != PAD)
+        columns = rankings[rows, places]
+    keys = rows * n_columns + columns
+    times = np.ones(len(keys), np.int64)
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+        keys = np.sort(keys, kind="stable")
+        starts = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
+        times = np.diff(np.append(starts, len(keys)))
+        keys = keys[starts]
+        rows, columns = keys // n_columns, keys % n_columns
+        if not isinstance(profile, ApprovalProfile):
+            times = np.ones(len(keys), np.int64)  # a repeated rank counts once
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_rows))))
+    data = profile.counts.astype(np.int64)[rows] * times
+    return CsrArrays(data, columns, indptr.astype(np.int64), (n_rows, n_columns))
+
+
+def by_column(matrix: CsrArrays) -> CsrArrays:
+    """The CSC form of a CSR matrix, as arrays: ``indptr`` per column, row ``indices``.
+
+    Rows are in increasing order within each column, as in SciPy's ``tocsc``.
+    """
+    n_rows, n_columns = matrix.shape
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(matrix.indptr))
+    order = np.argsort(matrix.indices, kind="stable")
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(matrix.indices, minlength=n_columns))))
+    return CsrArrays(matrix.data[order], rows[order], indptr.astype(np.int64), matrix.shape)
 
 
 def resolve_budget(election: PBElection, budget: int | None) -> int:

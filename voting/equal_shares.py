@@ -27,12 +27,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from scipy import sparse
 
 from ballots.election import PBElection
-from voting.budget import approvals, format_money, resolve_budget, support
+from voting.budget import by_column, format_money, resolve_budget, support, weighted_marks
 from voting.equal_shares_completion import add1, fork
-from voting.equal_shares_run import Ballots, Run, run_equal_shares
+from voting.equal_shares_run import Ballots, Run, column_sums, run_equal_shares
 from voting.greedy import cap_reason, fund_in_order, order_by_support, unfunded_outcome
 from voting.result import BudgetResult, ProjectOutcome, Round
 from voting.tiebreak import TieBreak
@@ -43,17 +42,17 @@ UNIT = 100  # Add1 raises shares by one currency unit: 100 cents
 
 def prepare(election: PBElection, cap: int | None = None) -> Ballots:
     """The election's ballots as equal shares uses them (see the module notes)."""
-    marks = approvals(election.profile)
     counts = election.profile.counts.astype(np.int64)
-    weighted = sparse.csr_matrix(marks.multiply(counts[:, None]), dtype=np.int64)
+    weighted = weighted_marks(election.profile)
+    by_project = by_column(weighted)
     prices = np.array([p.municipal_cost for p in election.projects], np.int64)
     utilities = np.array([p.cost for p in election.projects], np.int64)
-    supporters = np.asarray(weighted.sum(axis=0)).ravel()
+    supporters = column_sums(by_project)
     eligible = (supporters > 0) & (prices > 0)
     if cap is not None:
         eligible &= prices <= cap
     labels = tuple(p.id for p in election.projects)
-    return Ballots(weighted, weighted.tocsc(), prices, utilities, eligible, labels, counts)
+    return Ballots(weighted, by_project, prices, utilities, eligible, labels, counts)
 
 
 def method_of_equal_shares(

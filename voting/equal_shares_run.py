@@ -16,8 +16,8 @@ from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
-from scipy import sparse
 
+from ballots.profile import CsrArrays
 from voting.equal_shares_classes import SCREEN, Classes
 from voting.tiebreak import TieBreak
 
@@ -48,8 +48,9 @@ class Ballots:
     """The approval ballots of an election as equal shares needs them.
 
     Attributes:
-        weighted: ``rows x projects`` CSR, entry = number of voters of the row.
-        by_project: the same matrix in CSC form (rows approving a project).
+        weighted: ``rows x projects`` CSR arrays, entry = number of voters of the row.
+        by_project: the same matrix in CSC form (``indptr`` per project, row
+            ``indices``: the rows approving a project).
         prices: municipal cost per project, in cents (what voters pay).
         utilities: utility per project for an approver (its full cost).
         eligible: projects equal shares may buy (supported, within cap, price > 0).
@@ -57,8 +58,8 @@ class Ballots:
         row_counts: number of voters of each row.
     """
 
-    weighted: sparse.csr_matrix
-    by_project: sparse.csc_matrix
+    weighted: CsrArrays
+    by_project: CsrArrays
     prices: np.ndarray
     utilities: np.ndarray
     eligible: np.ndarray
@@ -75,19 +76,30 @@ class Ballots:
         if option not in cache:
             rows = self.by_project.indices[self.by_project.indptr[option]:
                                            self.by_project.indptr[option + 1]]
-            sub = self.weighted[rows]
-            cells = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+            indptr = self.weighted.indptr
+            lengths = indptr[rows + 1] - indptr[rows]
+            cells = np.repeat(np.arange(len(rows)), lengths)
+            # position of each entry of the chosen rows in the CSR arrays
+            at = np.arange(len(cells)) + np.repeat(indptr[rows] - (np.cumsum(lengths) - lengths),
+                                                   lengths)
+            indices, data = self.weighted.indices[at], self.weighted.data[at]
             column_of = np.cumsum(self.eligible) - 1
-            kept = self.eligible[sub.indices]
-            cache[option] = (rows, cells[kept], column_of[sub.indices[kept]].astype(np.int64),
-                             sub.data[kept].astype(np.float64),
+            kept = self.eligible[indices]
+            cache[option] = (rows, cells[kept], column_of[indices[kept]].astype(np.int64),
+                             data[kept].astype(np.float64),
                              self.row_counts[rows].astype(np.float64))
         return cache[option]
 
     @cached_property
     def supporters(self) -> np.ndarray:
         """Number of voters approving each project."""
-        return np.asarray(self.weighted.sum(axis=0)).ravel()
+        return column_sums(self.by_project)
+
+
+def column_sums(by_column: CsrArrays) -> np.ndarray:
+    """Sum of each column of a CSC matrix given as arrays, exact in int64."""
+    running = np.concatenate(([0], np.cumsum(by_column.data, dtype=np.int64)))
+    return running[by_column.indptr[1:]] - running[by_column.indptr[:-1]]
 
 
 def _screen(classes: Classes, options: np.ndarray,

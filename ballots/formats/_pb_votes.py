@@ -11,7 +11,7 @@ import numpy as np
 from ballots.election import CHOOSE_1, CUMULATIVE, ORDINAL, SCORING, Project
 from ballots.errors import FormatError
 from ballots.formats._source import format_cents
-from ballots.profile import PAD, ApprovalProfile, RankedProfile, merge_rows
+from ballots.profile import PAD, ApprovalProfile, CsrArrays, RankedProfile, merge_rows
 
 if TYPE_CHECKING:
     from ballots.formats.pabulib import _Parser
@@ -87,13 +87,10 @@ class Ballots:
         marked = distinct[:, :width] != PAD
         indptr = np.concatenate(([0], np.cumsum(marked.sum(axis=1))))
         data = distinct[:, width:][marked] if points is not None else np.ones(marked.sum())
-        from scipy import sparse  # only approval-like profiles need it (0.15 s to import)
-
-        matrix = sparse.csr_matrix(
-            (data.astype(np.int64), distinct[:, :width][marked].astype(np.int32), indptr),
-            shape=(len(distinct), len(labels)),
-        )
-        return ApprovalProfile(matrix, counts, labels)
+        # plain arrays: the SciPy matrix is built only if a caller reads ``matrix``
+        arrays = CsrArrays(data.astype(np.int64), distinct[:, :width][marked].astype(np.int32),
+                           indptr, (len(distinct), len(labels)))
+        return ApprovalProfile(arrays, counts, labels)  # type: ignore[arg-type]
 
     def project_ids(self, votes: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Option ids of all votes, flattened, and the number of ids per vote."""
