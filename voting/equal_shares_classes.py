@@ -38,8 +38,10 @@ class Classes:
         self.col_of = np.full(len(ballots.prices) + 1, -1, np.int64)
         self.col_of[self.columns] = np.arange(len(self.columns))
         self.n, self.dead = 1, 0
-        # Big elections reach thousands of classes: start with room for some.
-        capacity = min(1024, ballots.weighted.shape[0] + 1)
+        # Big elections reach thousands of classes: start with room for as many
+        # as an earlier run on these ballots needed (Add1 runs again and again).
+        hint = ballots.__dict__.get("_class_capacity", 1024)
+        capacity = min(hint, ballots.weighted.shape[0] + 1)
         self._nums = np.zeros(capacity, object)
         self._money = np.zeros(capacity)
         self._sizes = np.zeros(capacity)
@@ -190,6 +192,7 @@ class Classes:
             self._money = np.concatenate([self._money, np.zeros(extra)])
             self._sizes = np.concatenate([self._sizes, np.zeros(extra)])
             self._matrix = np.vstack([self._matrix, np.zeros((extra, self._matrix.shape[1]))])
+            self.ballots.__dict__["_class_capacity"] = capacity
         end = self.n + len(nums)
         self._nums[self.n:end] = nums
         self._money[self.n:end] = _floats(nums, denominator)
