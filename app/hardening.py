@@ -81,9 +81,17 @@ def secure_cookies(app: Flask) -> None:
 
 
 def _code_entry() -> bool:
-    """True for a POST that submits a typed stemcode, while rate limiting is on."""
-    return (request.method == "POST" and request.endpoint in CODE_ENDPOINTS
+    """True for a typed stemcode (a POST) or one in the letter's link (a GET with
+    ``?code=``), while rate limiting is on."""
+    return (request.endpoint in CODE_ENDPOINTS
+            and (request.method == "POST" or "code" in request.args)
             and limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def _given_code() -> str:
+    """The code typed or carried in the link ("" when none was given)."""
+    values = request.form if request.method == "POST" else request.args
+    return values.get("code", "").strip()
 
 
 def _failure_limits() -> list[RateLimitItem]:
@@ -115,8 +123,7 @@ def count_wrong_codes(response: Response) -> Response:
     """
     # An empty form is no guess (nothing was looked up), so it does not count. The form
     # is read only after a 400: a body refused as too large (413) cannot be read again.
-    if (_code_entry() and response.status_code == 400
-            and request.form.get("code", "").strip()):
+    if _code_entry() and response.status_code == 400 and _given_code():
         address = get_remote_address()
         for item in _failure_limits():
             limiter.limiter.hit(item, CODE_FAILURES, address)

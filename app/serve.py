@@ -16,6 +16,9 @@ from app import create_app, demo_codes, migrate
 from app.db import EXTENSION, get_session
 from app.services import demo
 
+# gunicorn's default minus the query string (%(U)s is the path alone) and the Referer.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s "%(a)s"'
+
 
 class WijkstemServer(BaseApplication):
     """Gunicorn running ``create_app()`` in every worker (no state shared across the fork)."""
@@ -68,6 +71,8 @@ def main() -> None:
         "worker_class": "gthread",
         "threads": int(os.environ.get("WIJKSTEM_THREADS", "4")),
         "accesslog": "-",
+        # No query strings (a letter link carries its stemcode) and no Referer.
+        "access_log_format": ACCESS_LOG_FORMAT,
         "timeout": 60,
     }).run()
 

@@ -4,8 +4,9 @@ Starts ``python -m app.serve`` (gunicorn, gthread workers) on a fresh instance
 folder and database (SQLite, or PostgreSQL with ``--postgres``), creates a
 Wijktop-3 round in its voting phase with fresh stemcodes through the app's
 services, then lets ``--voters`` concurrent residents vote over 127.0.0.1 for
-``--seconds``: code entry page, code (with CSRF token), ballot, answers ->
-review page, cast (with CSRF token), confirmation. Afterwards the database is
+``--seconds``: each follows the link printed on the letter, which opens the
+ballot, casts (with the page's CSRF token) and follows the confirmation
+(``--typed``: code page, typed code, ballot, review, cast, confirmation). Afterwards the database is
 audited: ballots stored = confirmations received = codes marked used, every
 confirmed code used, none twice. The last line is machine-readable:
 ``ballots_per_s=<n> p99_ms=<n> lost=<n> duplicate=<n>``.
@@ -255,16 +256,32 @@ class FlowError(Exception):
 
 
 class Voter:
-    """One resident's browser: a cookie jar and the six requests of the voting flow."""
+    """One resident's browser: a cookie jar and the requests of the voting flow.
+
+    By default the resident follows the link printed on the letter (the ballot opens
+    at once), casts and follows the confirmation: three requests. ``typed`` walks the
+    long way instead: code page, typed code, ballot, review, cast, confirmation.
+    """
 
     def __init__(self, base: str, bench: BenchRound, tally: Tally,
-                 connector: aiohttp.BaseConnector, seed: int) -> None:
-        self.base, self.bench, self.tally = base, bench, tally
+                 connector: aiohttp.BaseConnector, seed: int, typed: bool = False) -> None:
+        self.base, self.bench, self.tally, self.typed = base, bench, tally, typed
         self.random = random.Random(seed)
         self.http = aiohttp.ClientSession(
             connector=connector, connector_owner=False,
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # unsafe: cookies for an IP host
             timeout=aiohttp.ClientTimeout(total=60))
+
+    async def _type_code_and_review(self, code: str, answers: dict[str, str]) -> str:
+        """Code page, typed code, ballot, answers -> review; the review's CSRF token."""
+        body, _ = await self._page("GET", "/stemmen", 200)
+        token = self._token(body, "/stemmen")
+        await self._page("POST", "/stemmen", 302, data={"csrf_token": token, "code": code})
+        body, _ = await self._page("GET", "/stemmen/stembiljet", 200)
+        token = self._token(body, "/stemmen/stembiljet")
+        body, _ = await self._page("POST", "/stemmen/stembiljet", 200,
+                                   data={"csrf_token": token, **answers})
+        return self._token(body, "review")
 
     async def close(self) -> None:
         """Closes the browser (the shared connector stays open)."""
@@ -295,17 +312,14 @@ class Voter:
         self.http.cookie_jar.clear()
         self.tally.attempted.append(code)
         try:
-            body, _ = await self._page("GET", "/stemmen", 200)
-            token = self._token(body, "/stemmen")
-            await self._page("POST", "/stemmen", 302, data={"csrf_token": token, "code": code})
-            body, _ = await self._page("GET", "/stemmen/stembiljet", 200)
-            token = self._token(body, "/stemmen/stembiljet")
             q = f"q{self.bench.question_id}"
             picked = self.random.sample(self.bench.options, 3)
             answers = {f"{q}_{slot}": str(option) for slot, option in enumerate(picked, 1)}
-            body, _ = await self._page("POST", "/stemmen/stembiljet", 200,
-                                       data={"csrf_token": token, **answers})
-            token = self._token(body, "review")
+            if self.typed:
+                token = await self._type_code_and_review(code, answers)
+            else:  # the letter's link opens the ballot at once
+                body, _ = await self._page("GET", "/stemmen", 200, params={"code": code})
+                token = self._token(body, "/stemmen?code=")
             for _attempt in range(retries):
                 started = time.perf_counter()
                 try:
@@ -335,7 +349,8 @@ class Voter:
 
 
 async def drive(base: str, bench: BenchRound, voters: int, seconds: float, tally: Tally,
-                until: Callable[[], bool] | None = None) -> tuple[float, float]:
+                until: Callable[[], bool] | None = None,
+                typed: bool = False) -> tuple[float, float]:
     """Runs ``voters`` concurrent voters until ``seconds`` pass, ``until()`` or no codes left."""
     # Idle connections are dropped after 1 s, before gunicorn's keep-alive of 2 s closes
     # them: reusing a connection the server is closing would fail a POST for nothing.
@@ -344,7 +359,7 @@ async def drive(base: str, bench: BenchRound, voters: int, seconds: float, tally
     stop_at = time.monotonic() + seconds
 
     async def resident(number: int) -> None:
-        voter = Voter(base, bench, tally, connector, seed=number)
+        voter = Voter(base, bench, tally, connector, seed=number, typed=typed)
         try:
             while time.monotonic() < stop_at and not (until and until()):
                 code = next(codes, None)
@@ -420,6 +435,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="PostgreSQL: WIJKSTEM_DATABASE_URL, else a throw-away cluster")
     parser.add_argument("--workers", type=int, help="gunicorn workers (WIJKSTEM_WORKERS)")
     parser.add_argument("--threads", type=int, help="threads per worker (WIJKSTEM_THREADS)")
+    parser.add_argument("--typed", action="store_true",
+                        help="type the code and review the ballot (six requests per voter) "
+                             "instead of following the letter's link (three)")
     parser.add_argument("--codes", type=int,
                         help="stemcodes to issue (default: enough for 600 ballots/s)")
     return parser.parse_args(argv)
@@ -451,14 +469,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server: python -m app.serve on {server.base} (log {server.log_path}); "
               f"WIJKSTEM_CODE_RATELIMIT={BENCH_CODE_LIMIT!r} for the benchmark, since every "
               "voter comes from 127.0.0.1 (the default is 10 per minute per address)")
-        print(f"load: {args.voters} concurrent voters for {args.seconds:g} s; "
+        flow = ("code page, typed code, ballot, review, cast, confirmation" if args.typed
+                else "letter link opens the ballot, cast, confirmation")
+        print(f"load: {args.voters} concurrent voters for {args.seconds:g} s ({flow}); "
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         tally = Tally()
         # CPU time per ballot does not depend on what else runs on the machine, unlike the
         # rate: it gives the ceiling on free cores next to the figure measured now.
         cpu_before = (tree_cpu(server.process.pid), postgres and tree_cpu(postgres.pid()),
                       time.process_time())
-        started, ended = asyncio.run(drive(server.base, bench, args.voters, args.seconds, tally))
+        started, ended = asyncio.run(drive(server.base, bench, args.voters, args.seconds, tally,
+                                           typed=args.typed))
         cpu_after = (tree_cpu(server.process.pid), postgres and tree_cpu(postgres.pid()),
                      time.process_time())
         load = os.getloadavg()

@@ -1,5 +1,9 @@
 """Residents vote online: enter the stemcode, fill in the ballot, review, cast, confirmation.
 
+The code is typed on the code page, or comes in the link (and QR code) printed on
+the letter, ``/stemmen?code=K7MR-9XWQ-H3TD``, which opens the ballot at once.
+That page is sent with ``Referrer-Policy: no-referrer`` so that the code does not
+travel on in a Referer header, and the access log leaves query strings out.
 No JavaScript and no account. Between the steps the signed session holds only
 the code's keyed hash (never the code, never the answers); the review page
 carries the answers back as hidden fields, and they are validated again before
@@ -15,6 +19,7 @@ from typing import Any
 from flask import (
     Blueprint,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -22,9 +27,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
+from app.cache import app_cache, ballot_cache_seconds
 from app.db import get_session
 from app.errors import render_error
 from app.extensions import limiter
@@ -37,6 +45,7 @@ from app.views import form_page
 bp = Blueprint("vote", __name__, url_prefix="/stemmen")
 
 SESSION_KEY = "stemcode"
+BLANK_BALLOTS = "wijkstem_blank_ballots"  # app.extensions key of the rendered blank ballots
 # used code -> 409 Conflict, closed round -> 403, busy database -> 503 (try again).
 STATUS = {"code_unknown": 400, "code_used": 409, "code_not_open": 403, "busy": 503}
 
@@ -81,7 +90,7 @@ def code_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if not isinstance(digest, str):
             return redirect(url_for(".enter_code"))
         try:
-            _code, round_ = stemcodes.open_code(get_session(), digest)
+            round_ = stemcodes.open_code(get_session(), digest)
         except ServiceError as error:
             if error.code != "code_not_open":
                 session.pop(SESSION_KEY, None)
@@ -90,10 +99,17 @@ def code_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def _no_code_given() -> bool:
+    """True for the plain code page: a GET without a code in the link is no code entry."""
+    return request.method != "POST" and "code" not in request.args
+
+
 @bp.route("", methods=["GET", "POST"])
-@limiter.limit(_code_limit, methods=["POST"])
+@limiter.limit(_code_limit, exempt_when=_no_code_given)
 def enter_code() -> ResponseReturnValue:
-    """The resident types the code from their letter."""
+    """The resident types the code from their letter, or follows the letter's link."""
+    if request.method == "GET" and "code" in request.args:
+        return _open_by_link(request.args["code"])
     form = CodeForm()
     if not form.validate_on_submit():
         return form_page("vote/code.html", form)
@@ -106,28 +122,62 @@ def enter_code() -> ResponseReturnValue:
     return redirect(url_for(".ballot"))
 
 
-def _ballot_page(round_: Round, items: list, data: MultiDict,
-                 errors: dict | None = None) -> tuple[str, int]:
+def _open_by_link(text: str) -> ResponseReturnValue:
+    """The letter's link: the ballot at once for a usable code, else the code page."""
+    try:
+        digest, round_ = stemcodes.check_typed_code(get_session(), text[:40])
+    except ServiceError as error:
+        form = CodeForm(formdata=None, code=text[:40])
+        form.code.errors = [message(error)]  # a tuple until the form is validated
+        page, status = render_template("vote/code.html", form=form), STATUS[error.code]
+    else:
+        session[SESSION_KEY] = digest
+        page, status = _ballot_page(round_, MultiDict())
+    response = make_response(page, status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _ballot_page(round_: Round, data: MultiDict, errors: dict | None = None,
+                 wijk: Wijk | None = None) -> tuple[str, int]:
     """The ballot with every question, filled in with ``data``; 400 when it has errors."""
+    wijk = wijk or get_session().get(Wijk, round_.wijk_id)
+    items = ballots.ballot_questions(get_session(), round_, wijk)
     messages = {i.question.id: ballots.ballot_message(i, errors[i.question.id])
                 for i in items if errors and i.question.id in errors}
-    wijk = get_session().get(Wijk, round_.wijk_id)
+    budget = rounds.budget_cents(round_, wijk)
+    questions = None
+    if not data and not messages and round_.phase == "voting":
+        questions = _blank_questions(round_, items, budget)
     return render_template("vote/ballot.html", form=BallotForm(), round=round_, wijk=wijk,
                            items=items, data=data, messages=messages, rank_slots=rank_slots,
-                           budget=rounds.budget_cents(round_, wijk)), 400 if messages else 200
+                           budget=budget, questions_html=questions), \
+        400 if messages else 200
+
+
+def _blank_questions(round_: Round, items: list, budget: int) -> Markup:
+    """The questions of an empty ballot as HTML, rendered once per worker for a few
+    seconds: every voter opens the same blank ballot (measured: two thirds of the
+    time of the page that opens it)."""
+    def render() -> Markup:
+        return Markup(render_template("vote/_questions.html", items=items, data=MultiDict(),
+                                      messages={}, rank_slots=rank_slots, budget=budget))
+    return app_cache(BLANK_BALLOTS).get((round_.id, budget, str(get_locale())), render,
+                                        ballot_cache_seconds())
 
 
 @bp.route("/stembiljet", methods=["GET", "POST"])
 @code_required
 def ballot(round_: Round, _digest: str) -> ResponseReturnValue:
     """The ballot (GET, or POST with ``edit`` from the review page), then the review."""
-    items = ballots.ballot_questions(get_session(), round_)
     if request.method == "GET" or "edit" in request.form:
-        return _ballot_page(round_, items, request.form)
+        return _ballot_page(round_, request.form)
+    wijk = get_session().get(Wijk, round_.wijk_id)
+    items = ballots.ballot_questions(get_session(), round_, wijk)
     given = answers(request.form, items)
     errors = ballots.check_answers(items, given)
     if errors:
-        return _ballot_page(round_, items, request.form, errors)
+        return _ballot_page(round_, request.form, errors, wijk)
     lines = {i.question.id: ballots.describe(i, given[i.question.id]) for i in items}
     return render_template("vote/review.html", form=BallotForm(), round=round_, items=items,
                            lines=lines, fields=ballot_fields(request.form))
@@ -137,17 +187,19 @@ def ballot(round_: Round, _digest: str) -> ResponseReturnValue:
 @code_required
 def cast(round_: Round, digest: str) -> ResponseReturnValue:
     """Casts the reviewed ballot: validated again, stored with the code marked used."""
-    items = ballots.ballot_questions(get_session(), round_)
+    wijk = get_session().get(Wijk, round_.wijk_id)
+    items = ballots.ballot_questions(get_session(), round_, wijk)
     given = answers(request.form, items)
     errors = ballots.check_answers(items, given)
     if errors:
-        return _ballot_page(round_, items, request.form, errors)
+        return _ballot_page(round_, request.form, errors, wijk)
+    title = round_.title  # read before casting, which ends the session's transaction
     try:
         ballots.cast_ballot(get_session(), round_.id, digest, given)
     except ServiceError as error:
         return problem(error, ballot_fields(request.form))
     session.pop(SESSION_KEY, None)
-    session["voted"] = round_.title
+    session["voted"] = title
     return redirect(url_for(".done"))
 
 

@@ -1,7 +1,6 @@
 """Administrator forms: stadsdelen, wijken, CSV import and accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms.base import AppForm
 from app.forms.fields import choices, no_markup
 from app.models import ROLES
 
@@ -28,13 +28,13 @@ ROLE_LABELS = {"admin": _l("Administrator"), "official": _l("Official (gebiedste
                "committee": _l("Committee member (wijkcommissie)")}
 
 
-class StadsdeelForm(FlaskForm):
+class StadsdeelForm(AppForm):
     """Name of a stadsdeel."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100), no_markup])
 
 
-class WijkForm(FlaskForm):
+class WijkForm(AppForm):
     """A wijk with its inhabitant count and postcodes (stadsdeel choices set by the view)."""
 
     stadsdeel_id = SelectField(_l("Stadsdeel"), coerce=int, validators=[DataRequired()])
@@ -53,14 +53,14 @@ class WijkForm(FlaskForm):
             raise ValidationError(_l("Give the number of inhabitants."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     """A CSV file of wijken and the stadsdeel for rows without one."""
 
     file = FileField(_l("CSV file"), validators=[FileRequired()])
     stadsdeel_id = SelectField(_l("Stadsdeel for rows without one"), coerce=int)
 
 
-class AccountForm(FlaskForm):
+class AccountForm(AppForm):
     """A staff account's name, role and scope; scope choices come from the view (0: none)."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_markup])

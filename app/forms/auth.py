@@ -1,14 +1,14 @@
 """Login and language forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from app.forms.base import AppForm
 from app.forms.fields import choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     """Username and password of a staff account."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
@@ -19,9 +19,12 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class LanguageForm(FlaskForm):
+LANGUAGE_NAMES = (("nl", "Nederlands"), ("en", "English"))
+
+
+class LanguageForm(AppForm):
     """The language switch in the page header."""
 
-    lang = SelectField(_l("Language"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
+    lang = SelectField(_l("Language"), choices=choices(LANGUAGE_NAMES))
     next = HiddenField()
     submit = SubmitField(_l("Switch"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms.base import AppForm
 from app.forms.fields import EuroField, choices, no_markup
 from app.services.questions import KIND_LABELS, RULE_LABELS, RULES_BY_KIND, rule_fits
 
@@ -20,7 +20,7 @@ DATE_FIELDS = ("submission_start", "review_start", "voting_start", "voting_end",
                "counting_start")
 
 
-class RoundForm(FlaskForm):
+class RoundForm(AppForm):
     """Kind, schedule, budget rule and eligibility of a round."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200), no_markup])
@@ -75,7 +75,7 @@ class RoundForm(FlaskForm):
         self.budget_fixed.data = round_.budget_fixed_cents
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(AppForm):
     """A ballot question with its kind and tally rule."""
 
     text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=1000),
@@ -110,7 +110,7 @@ class QuestionForm(FlaskForm):
                 "max_choices": self.max_choices.data, "points_total": self.points_total.data}
 
 
-class StembureauForm(FlaskForm):
+class StembureauForm(AppForm):
     """A polling station."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), no_markup])
@@ -125,11 +125,11 @@ class StembureauForm(FlaskForm):
                 "opening_hours": self.opening_hours.data or ""}
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(AppForm):
     """Moves a round to a later phase (the service refuses anything else)."""
 
     to_phase = SelectField(_l("Move to phase"), choices=choices(PHASE_LABELS.items()))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """A button that only carries the CSRF token (deletions)."""

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from app.forms.base import AppForm
 from app.forms.fields import no_markup
 
 
-class RunCountForm(FlaskForm):
+class RunCountForm(AppForm):
     """Starts the count (the button is the whole form; CSRF protects it)."""
 
 
-class ConfirmCountForm(FlaskForm):
+class ConfirmCountForm(AppForm):
     """The second official confirms exactly the result shown (its fingerprint)."""
 
     fingerprint = HiddenField(validators=[DataRequired(), Length(min=64, max=64),
@@ -24,11 +24,11 @@ class ConfirmCountForm(FlaskForm):
         validators=[DataRequired(_l("Tick the box to confirm that you checked the result."))])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(AppForm):
     """Publishes a confirmed count."""
 
 
-class DiscardCountForm(FlaskForm):
+class DiscardCountForm(AppForm):
     """Throws an unpublished count away so that the round can be counted again."""
 
     reason = TextAreaField(_l("Why is this count discarded?"),

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     Form,
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms.base import AppForm
 from app.forms.fields import EuroField, choices, no_markup
 from app.services.initiatives import MAX_LINE_CENTS, InitiativeDraft, InitiatorDraft
 
@@ -59,7 +59,7 @@ class InitiatorForm(Form):
                         render_kw={"type": "tel", "autocomplete": "off"})
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(AppForm):
     """A new initiative; rows of cost lines and initiators that are left empty are ignored."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200), no_markup])
@@ -148,7 +148,7 @@ STATUS_LABELS = {"submitted": _l("Submitted"), "admitted": _l("Admitted"),
                  "not_admitted": _l("Not admitted")}
 
 
-class SearchForm(FlaskForm):
+class SearchForm(AppForm):
     """Search and status filter on a round's initiatives, sent with GET."""
 
     class Meta:

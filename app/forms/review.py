@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.forms.base import AppForm
 from app.forms.fields import choices, no_markup
 from app.services.reviews import ReviewInput
 
@@ -26,7 +26,7 @@ def _note(label: Any) -> TextAreaField:
                          render_kw={"rows": 2})
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     """Criteria checklist (DESIGN.md), public values 1-5 with notes, decision and reason."""
 
     support_shown = BooleanField(_l("Support in the wijk, and more than one resident involved"))
@@ -61,7 +61,7 @@ class ReviewForm(FlaskForm):
             decision=self.decision.data, reason=self.reason.data)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     """Filters of the audit log, sent with GET (no CSRF: it changes nothing)."""
 
     class Meta:

@@ -1,14 +1,14 @@
 """The residents' support (draagvlak) forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from app.forms.base import AppForm
 from app.forms.fields import no_markup
 
 
-class SupportForm(FlaskForm):
+class SupportForm(AppForm):
     """An e-mail address or phone number to confirm one support per person."""
 
     contact = StringField(_l("Your e-mail address or phone number"),
@@ -17,7 +17,7 @@ class SupportForm(FlaskForm):
     submit = SubmitField(_l("Support this initiative"))
 
 
-class ConfirmSupportForm(FlaskForm):
+class ConfirmSupportForm(AppForm):
     """The confirm button: opening the link alone does not confirm (mail scanners open links)."""
 
     submit = SubmitField(_l("Confirm my support"))

@@ -13,26 +13,26 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from app.forms.base import AppForm
 from app.services.ballots import BallotQuestion
 from app.services.stemcodes import MAX_BATCH
 
 
-class CodeForm(FlaskForm):
+class CodeForm(AppForm):
     """The stemcode a resident types from their letter."""
 
     code = StringField(_l("Your voting code"), validators=[DataRequired(), Length(max=40)])
 
 
-class BallotForm(FlaskForm):
+class BallotForm(AppForm):
     """CSRF protection of the ballot and review pages (their fields are read by ``answers``)."""
 
 
-class StemcodesForm(FlaskForm):
+class StemcodesForm(AppForm):
     """How many stemcode letters an official wants to print."""
 
     count = IntegerField(_l("Number of voting codes"),

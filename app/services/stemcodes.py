@@ -19,7 +19,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from app.models import Round, Stemcode
@@ -157,28 +157,33 @@ def voting_open(round_: Round, today: date) -> bool:
     return round_.voting_end is None or today <= round_.voting_end
 
 
-def open_code(session: Session, digest: str) -> tuple[Stemcode, Round]:
-    """The unused code with this hash and its round, while its round takes votes.
+# One query, built once, for code and round: every page of the voting flow asks it.
+OPEN_CODE = (select(Stemcode.used, Round).join(Round, Round.id == Stemcode.round_id)
+             .where(Stemcode.code_hash == bindparam("digest")))
+
+
+def open_code(session: Session, digest: str) -> Round:
+    """The round of the unused code with this hash, while that round takes votes.
 
     Args:
         session: a database session.
         digest: the code's keyed hash (``code_hash(text)``).
 
     Returns:
-        The code and its round.
+        The code's round.
 
     Raises:
         ServiceError: ``code_unknown``, ``code_used`` or ``code_not_open``.
     """
-    found = session.exec(select(Stemcode).where(Stemcode.code_hash == digest)).first()
+    found = session.exec(OPEN_CODE, params={"digest": digest}).first()
     if found is None:
         raise ServiceError("code_unknown")
-    if found.used:
+    used, round_ = found
+    if used:
         raise ServiceError("code_used")
-    round_ = session.get(Round, found.round_id)
     if not voting_open(round_, local_today()):
         raise ServiceError("code_not_open")
-    return found, round_
+    return round_
 
 
 def check_typed_code(session: Session, text: str) -> tuple[str, Round]:
@@ -190,5 +195,4 @@ def check_typed_code(session: Session, text: str) -> tuple[str, Round]:
     if not is_well_formed(normalise_code(text)):
         raise ServiceError("code_unknown")
     digest = code_hash(text)
-    _code, round_ = open_code(session, digest)
-    return digest, round_
+    return digest, open_code(session, digest)

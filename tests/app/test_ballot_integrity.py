@@ -16,7 +16,6 @@ from sqlalchemy import Date, DateTime, Time, inspect, text
 from sqlmodel import Session
 
 from app.db import EXTENSION
-from app.models import Ballot
 from app.services import ballots, stemcodes
 from app.services.errors import ServiceError
 from tests.app.conftest import snapshot
@@ -90,15 +89,17 @@ def test_ballot_is_stored_whole_or_not_at_all(app: Flask, world: dict[str, int],
         marked.append(real_mark_used(*args))
         return marked[-1]
 
-    def broken_insert(round_id: int, encoded: str) -> Ballot:
+    real_insert = ballots._insert_ballot
+
+    def broken_insert(session: Session, round_id: int, encoded: str) -> None:
         if failure == "python":
             raise RuntimeError("disk full")
-        # A row the database refuses at commit: its round does not exist.
-        return Ballot(round_id=2**31 - 1, channel="online", answers=encoded)
+        # A row the database refuses: its round does not exist.
+        real_insert(session, 2**31 - 1, encoded)
 
     before = snapshot(app)
     monkeypatch.setattr(ballots, "_mark_used", spy)
-    monkeypatch.setattr(ballots, "_new_ballot", broken_insert)
+    monkeypatch.setattr(ballots, "_insert_ballot", broken_insert)
     with Session(app.extensions[EXTENSION]) as session, pytest.raises(Exception):  # noqa: B017
         ballots.cast_ballot(session, setup["round_id"], digest, answers)
     assert marked == [1]  # the code was marked used inside the failed transaction...

@@ -61,6 +61,12 @@ def guarded(database) -> Iterator[Flask]:
     app.extensions[EXTENSION].dispose()
 
 
+def follow_link(client: FlaskClient, code: str, address: str = "203.0.113.7"):
+    """Opens the letter's link (``/stemmen?code=...``) from client ``address``."""
+    return client.get("/stemmen", query_string={"code": code},
+                      environ_base={"REMOTE_ADDR": address})
+
+
 def enter(client: FlaskClient, code: str, address: str = "203.0.113.7"):
     """Types a code on the code page, from client ``address``."""
     token = csrf_token(client, "/stemmen")
@@ -128,3 +134,29 @@ def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
     assert from_environment(str(tmp_path))["CODE_FAILURE_LIMIT"] == "2 per minute;9 per day"
     monkeypatch.delenv("WIJKSTEM_CODE_FAILURE_LIMIT")
     assert from_environment(str(tmp_path))["CODE_FAILURE_LIMIT"] == "5 per minute;20 per hour"
+
+
+def test_wrong_codes_in_letter_links_count_as_guesses(guarded: Flask, world,
+                                                      clock: Clock) -> None:
+    open_round(guarded, world)
+    right = issue_codes(guarded, world["round_A2"], 1)[0]
+    client = guarded.test_client()
+    for _ in range(3):
+        assert follow_link(client, WRONG).status_code == 400
+    refused = follow_link(client, right)
+    assert refused.status_code == 429 and TOO_MANY_NL in page_text(refused)
+    # the plain code page is no guess and stays open
+    assert [client.get("/stemmen").status_code for _ in range(10)] == [200] * 10
+
+
+def test_code_rate_limit_applies_to_letter_links(database, world) -> None:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database[0],
+                      "CODE_RATE_LIMIT": "2 per minute"})
+    try:
+        open_round(app, world)
+        client = app.test_client()
+        statuses = [follow_link(client, WRONG, address="198.51.100.9").status_code
+                    for _ in range(3)]
+        assert statuses == [400, 400, 429]
+    finally:
+        app.extensions[EXTENSION].dispose()

@@ -125,8 +125,8 @@ def test_killed_server_loses_no_confirmed_ballot(bench, empty_database_url, tmp_
         server.stop()
         app.extensions[EXTENSION].dispose()
     assert sorted(retry.confirmed) == sorted(again), (dict(retry.errors), seen)
-    # A used code is refused at code entry with 409 Conflict.
-    assert dict(retry.errors) == ({"POST /stemmen: 409": len(stored)} if stored else {}), seen
+    # A used code is refused when the letter's link is followed again: 409 Conflict.
+    assert dict(retry.errors) == ({"GET /stemmen: 409": len(stored)} if stored else {}), seen
     final = round_counts(empty_database_url, world.round_id)
     assert final["ballots"] == final["used"] == after["used"] + len(again)
 

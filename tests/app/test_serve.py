@@ -8,10 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+LINK_CODE = "ZZZZ-ZZZZ-ZZZ2"
 
 
 def free_port() -> int:
@@ -45,6 +49,10 @@ def test_serve_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
     try:
         home = fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
         login = fetch(f"http://127.0.0.1:{port}/auth/login", time.monotonic() + 5)
+        with pytest.raises(urllib.error.HTTPError) as unknown:  # a letter link, wrong code
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/stemmen?code={LINK_CODE}",
+                                   timeout=5)
+        unknown.value.close()
     finally:
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
@@ -53,4 +61,7 @@ def test_serve_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/" in output
     assert "admin / demo-admin" in output and "commissie / demo-commissie" in output
     assert "Starting gunicorn" in output
+    # The access log shows the request, not the code in its query string.
+    assert unknown.value.code == 400 and '"GET /stemmen HTTP/1.1" 400' in output
+    assert LINK_CODE not in output
     assert (tmp_path / "secret_key").read_text().strip()

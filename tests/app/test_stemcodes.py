@@ -86,7 +86,7 @@ def test_official_prints_letters_once(app: Flask, client: FlaskClient, auth, wor
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     page = page_text(response)
-    codes = CODE_PATTERN.findall(page)
+    codes = sorted(set(CODE_PATTERN.findall(page)))
     assert len(codes) == 3 and page.count('<section class="letter">') == 3
     assert "/static/letters.css" in page  # one letter per printed page (no inline CSS: CSP)
     css = client.get("/static/letters.css")
@@ -95,6 +95,8 @@ def test_official_prints_letters_once(app: Flask, client: FlaskClient, auth, wor
     assert page.count("Uw stemcode voor Wijktop-3 A1") == 3
     assert page.count("Beste bewoner van Wijk A1") == 3
     assert page.count("Ga naar http://localhost/stemmen en vul deze code in") == 3
+    # ...or follow the letter's own link, which opens the ballot with the code in it
+    assert all(page.count(f"http://localhost/stemmen?code={code}") == 1 for code in codes)
     with client.session_transaction() as session:
         assert not any(c in repr(dict(session)) for c in codes)
     again = page_text(client.get(url))
