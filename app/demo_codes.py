@@ -55,8 +55,10 @@ def describe(codes: Sequence[str], base_url: str) -> str:
     """The lines that show demo codes to a newcomer and how to get more."""
     if not codes:
         return f"Fresh demo voting codes: {COMMAND} {DEFAULT_COUNT}"
-    return "\n".join([f"Demo voting codes (Wijktop-3 Lindenhof, each usable once) - vote at "
-                      f"{base_url.rstrip('/')}/stemmen:"] + [f"  {code}" for code in codes]
+    vote_url = f"{base_url.rstrip('/')}/stemmen"
+    return "\n".join([f"Demo voting codes (Wijktop-3 Lindenhof, each usable once): type one "
+                      f"at {vote_url}, or open its link (as printed on a letter):"]
+                     + [f"  {code}   {vote_url}?code={code}" for code in codes]
                      + [f"More codes: {COMMAND} {DEFAULT_COUNT}"])
 
 

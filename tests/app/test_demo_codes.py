@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app import create_app, demo_codes, serve
 from app.db import EXTENSION
 
-CODE = re.compile(r"^  ([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4})$", re.M)
+CODE = re.compile(r"^  ([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4})\b", re.M)
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -49,6 +49,7 @@ def test_seeding_issues_five_codes_once_and_they_vote(demo_env, capsys) -> None:
     printed = demo_codes.describe(codes, base_url)
     assert CODE.findall(printed) == codes
     assert "http://127.0.0.1:8000/stemmen" in printed and "app.demo_codes" in printed
+    assert all(f"http://127.0.0.1:8000/stemmen?code={code}" in printed for code in codes)
     assert serve.prepare()[1:] == (False, [])
     assert opens_the_demo_ballot(codes[0])
     app = create_app()
