@@ -408,6 +408,17 @@ def audit(app: Any, bench: BenchRound, confirmed: list[str]) -> dict[str, int]:
     }
 
 
+def server_error(log_path: Path) -> str:
+    """The first traceback in the server's log ("" when there is none)."""
+    lines = log_path.read_text(errors="replace").splitlines() if log_path.exists() else []
+    for number, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            end = next((n for n in range(number + 1, len(lines))
+                        if lines[n] and not lines[n].startswith(" ")), len(lines) - 1)
+            return "\n".join(lines[number - 1:end + 1])
+    return ""
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (nearest rank) of ``values``; 0 when empty."""
     if not values:
@@ -511,9 +522,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"CPU per accepted ballot: server {per[0]:.1f} ms{database}, client "
               f"{per[2]:.1f} ms; on {os.cpu_count()} otherwise idle cores at most "
               f"~{(os.cpu_count() or 1) * 1000 / sum(per):.0f} ballots/s")
+    first_error = server_error(server.log_path)
+    if first_error:
+        print(f"first server error in {server.log_path}:\n{first_error}")
     print(f"ballots_per_s={rate:.1f} p99_ms={p99:.0f} lost={figures['lost']} "
           f"duplicate={figures['duplicate']}")
-    shutil.rmtree(folder, ignore_errors=True)
+    if not first_error:
+        shutil.rmtree(folder, ignore_errors=True)
     return 0 if figures["lost"] == 0 and figures["duplicate"] == 0 else 1
 
 

@@ -63,6 +63,7 @@ def method_of_equal_shares(
     completion: str = "none",
     cap: int | None = None,
     rule_name: str | None = None,
+    workers: int = 1,
 ) -> BudgetResult:
     """Selects projects by the Method of Equal Shares with cost utilities.
 
@@ -77,6 +78,8 @@ def method_of_equal_shares(
             then spend what is left greedily by support, ``mes-greedy``).
         cap: largest municipal cost, in cents, a single project may have.
         rule_name: name recorded in the result (default from ``completion``).
+        workers: processes Add1 may use to compute its runs ahead (the result
+            does not depend on it).
 
     Returns:
         A BudgetResult with one round per step: the selected project, rho, the
@@ -107,7 +110,8 @@ def method_of_equal_shares(
         run = run_equal_shares(ballots, Fraction(amount, n_voters), lottery, explain=True)
         increments = 0
     else:
-        run, _, increments, over_budget = add1(ballots, amount, n_voters, tie_break, unit=UNIT)
+        run, _, increments, over_budget = add1(ballots, amount, n_voters, tie_break, unit=UNIT,
+                                                  workers=workers)
         lottery = fork(tie_break)  # the same run again, now noting why projects drop out
         run = run_equal_shares(ballots, run.share, lottery, explain=True)
     spent = run.cost(ballots)

@@ -17,11 +17,20 @@ project at ``s1`` has a larger rho than the selected one at ``s0``, then at
 every share in between the same project wins each step with no tie, and the
 outcome is the same. Failed checks fall back to single increments, so the
 result is always that of the plain increment-by-increment loop.
+
+Most increments still need their own run (180 of Warsaw's 185). With
+``workers > 1`` the next runs are computed ahead in worker processes while
+the loop checks the current one; each run depends only on its share and its
+own fork of the lottery, so the result is byte-for-byte that of one process.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from fractions import Fraction
+from types import TracebackType
 
 import numpy as np
 
@@ -63,8 +72,71 @@ def same_outcome_between(low: Run, high: Run) -> bool:
     return True
 
 
+# The ballots a worker process runs on, set once when it starts.
+_worker_ballots: Ballots | None = None
+
+
+def _start_worker(ballots: Ballots) -> None:
+    global _worker_ballots
+    _worker_ballots = ballots
+
+
+def _run_in_worker(share: Fraction, lottery: TieBreak) -> tuple[Run, TieBreak]:
+    assert _worker_ballots is not None
+    return run_equal_shares(_worker_ballots, share, lottery), lottery
+
+
+class Runs:
+    """The runs at 0, 1, 2, ... increments, each computed once.
+
+    With ``workers > 1`` a request for run ``k`` also starts runs ``k+1`` ...
+    ``k+workers-1`` in worker processes, so that they are ready when the loop
+    asks for them. Workers are forked when this process runs one thread (they
+    then share the prepared ballots); a process with threads (a web server) gets
+    a forkserver instead, since forking it could copy a lock another thread holds.
+    """
+
+    def __init__(self, ballots: Ballots, start: Fraction, unit: int, tie_break: TieBreak,
+                 workers: int = 1) -> None:
+        self.ballots, self.start, self.unit, self.tie_break = ballots, start, unit, tie_break
+        self.workers = workers
+        self.done: dict[int, tuple[Run, TieBreak]] = {}
+        self.pending: dict[int, Future] = {}
+        self.pool = None
+        if workers > 1:
+            method = "fork" if threading.active_count() == 1 else "forkserver"
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                            initializer=_start_worker, initargs=(ballots,))
+
+    def __enter__(self) -> Runs:
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def at(self, k: int) -> tuple[Run, TieBreak]:
+        """The run at ``k`` increments, with the lottery fork it drew from."""
+        if k in self.done:
+            return self.done[k]
+        if self.pool is None:
+            lottery = fork(self.tie_break)
+            self.done[k] = run_equal_shares(self.ballots, self.share(k), lottery), lottery
+            return self.done[k]
+        for ahead in range(k, k + self.workers):
+            if ahead not in self.done and ahead not in self.pending:
+                self.pending[ahead] = self.pool.submit(_run_in_worker, self.share(ahead),
+                                                       fork(self.tie_break))
+        self.done[k] = self.pending.pop(k).result()
+        return self.done[k]
+
+    def share(self, k: int) -> Fraction:
+        """The start share at ``k`` increments."""
+        return self.start + self.unit * k
+
+
 def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
-         *, unit: int = 100) -> tuple[Run, TieBreak, int, bool]:
+         *, unit: int = 100, workers: int = 1) -> tuple[Run, TieBreak, int, bool]:
     """Equal shares with the Add1 completion.
 
     Args:
@@ -73,6 +145,7 @@ def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
         n_voters: number of voters (the start share is budget / n_voters).
         tie_break: the lottery; each run draws from its own fork of it.
         unit: the increment per voter, in cents (one currency unit).
+        workers: processes computing runs ahead (1: all in this process).
 
     Returns:
         the kept run, the fork of the lottery it drew from, the number of
@@ -80,22 +153,18 @@ def add1(ballots: Ballots, budget: int, n_voters: int, tie_break: TieBreak,
         increment would have gone over the budget (else: the outcome is exhaustive).
     """
     start = Fraction(budget, n_voters) if n_voters else Fraction(0)
-    computed: dict[int, tuple[Run, TieBreak]] = {}
+    with Runs(ballots, start, unit, tie_break, workers) as runs:
+        return _add1_loop(ballots, budget, runs)
 
-    def run_at(k: int) -> tuple[Run, TieBreak]:
-        """The run at ``k`` increments, with the lottery fork it drew from."""
-        # A jump that fails to verify is retried shorter; the scan may reach
-        # its share later, so every run is kept until the end.
-        if k not in computed:
-            lottery = fork(tie_break)
-            computed[k] = run_equal_shares(ballots, start + unit * k, lottery), lottery
-        return computed[k]
 
+def _add1_loop(ballots: Ballots, budget: int, runs: Runs) -> tuple[Run, TieBreak, int, bool]:
+    """The increments of ``add1``: a jump that fails to verify is retried shorter; the
+    scan may reach its share later, so every run is kept until the end."""
     k = 0
-    current, lottery = run_at(0)
+    current, lottery = runs.at(0)
     jump = 1
     while not is_exhaustive(ballots, current.chosen, budget - current.cost(ballots)):
-        candidate, candidate_lottery = run_at(k + jump)
+        candidate, candidate_lottery = runs.at(k + jump)
         if same_outcome_between(current, candidate):
             k, current, lottery = k + jump, candidate, candidate_lottery
             jump *= 2

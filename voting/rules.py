@@ -23,6 +23,8 @@ BudgetRule = Callable[..., BudgetResult]
 
 RANKING_RULE_NAMES = ("points", "borda", "dowdall", "irv", "stv", "schulze")
 BUDGET_RULE_NAMES = ("greedy", "mes", "mes-plain", "mes-greedy")
+# Rules that run equal shares again and again (Add1) and can use more processes.
+MULTI_RUN_RULES = frozenset({"mes", "mes-greedy"})
 
 
 def ranking_rule(name: str) -> RankingRule:
@@ -89,6 +91,7 @@ def tally(
     seed: int | str = 0,
     seats: int | None = None,
     budget: int | None = None,
+    workers: int = 1,
 ) -> RankingResult | BudgetResult:
     """Applies the rule named ``rule`` to an election.
 
@@ -98,6 +101,8 @@ def tally(
         seed: the published tie-break seed.
         seats: winners of a ranked election (default: the election's own seats).
         budget: budget in cents overriding the PB election's own budget.
+        workers: processes the Add1 rules (``mes``, ``mes-greedy``) may use; the
+            result is the same for any number.
 
     Returns:
         A RankingResult for ranked elections, a BudgetResult for PB elections.
@@ -115,7 +120,7 @@ def tally(
     tie_break = TieBreak(seed)
     if isinstance(election, RankedElection):
         return _tally_ranked(election, rule, seats or election.seats, tie_break)
-    return _tally_budget(election, rule, budget, tie_break)
+    return _tally_budget(election, rule, budget, tie_break, workers)
 
 
 def _tally_ranked(
@@ -136,12 +141,13 @@ def _tally_ranked(
 
 
 def _tally_budget(
-    election: PBElection, rule: str, budget: int | None, tie_break: TieBreak
+    election: PBElection, rule: str, budget: int | None, tie_break: TieBreak, workers: int = 1
 ) -> BudgetResult:
     if budget is None and election.budget is None:
         raise RuleError("the file has no budget; give one")
     if rule in BUDGET_RULE_NAMES:
-        result = budget_rule(rule)(election, budget=budget, tie_break=tie_break)
+        options = {"workers": workers} if rule in MULTI_RUN_RULES else {}
+        result = budget_rule(rule)(election, budget=budget, tie_break=tie_break, **options)
         return dataclasses.replace(result, rule=rule)
     if not isinstance(election.profile, RankedProfile):
         raise RuleError(

@@ -113,3 +113,14 @@ def test_console_script_is_installed():
     run = subprocess.run([exe, "tally", str(RANKED / "nswla_ballina_2015.blt")],
                          capture_output=True, text=True, check=True)
     assert "SMITH Tamara" in run.stdout
+
+
+def test_add1_uses_the_cores_only_on_big_elections(monkeypatch):
+    from ballots.formats import load
+    from voting import cli
+
+    small = load(PB / "Netherlands_Assen_2024.pb")  # 84 voters: starting processes costs more
+    assert cli.add1_workers(small) == 1
+    monkeypatch.setattr(cli, "PARALLEL_FROM_VOTERS", small.profile.n_voters)
+    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
+    assert cli.add1_workers(small) == 3

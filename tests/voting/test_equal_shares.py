@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from fractions import Fraction
 
@@ -265,3 +267,25 @@ def test_add1_round_tells_the_share_reached_and_why_it_stopped():
     exhaustive = mes(election_of([600, 700], [{0, 1}, {0}], 600), "add1")
     assert exhaustive.winners == ("a",)
     assert exhaustive.rounds[-1].transfers["stopped"] == "exhaustive"
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["fork", "forkserver"])
+def test_add1_with_worker_processes_gives_the_same_result(threaded):
+    # Amsterdam 621 needs many increments; runs computed ahead in other processes must
+    # not change a byte of the result. A process with threads gets a forkserver.
+    election = load_election("Netherlands_Amsterdam_621.pb")
+    alone = canonical_json(mes(election, "add1-greedy", seed=3).to_dict())
+    results = {}
+
+    def tally_with_workers():
+        results["workers"] = canonical_json(mes(election, "add1-greedy", seed=3,
+                                                workers=2).to_dict())
+
+    if threaded:
+        worker = threading.Thread(target=tally_with_workers)
+        worker.start()
+        worker.join(timeout=120)
+    else:
+        tally_with_workers()
+    assert results["workers"] == alone
+    assert json.loads(alone)["parameters"]["increments"] > 2
