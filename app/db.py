@@ -38,6 +38,8 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT, **options: Any) ->
         The engine, e.g. ``make_engine("sqlite:///x.db", lock_timeout=0.2)``.
     """
     busy_ms = max(1, int(lock_timeout * 1000))
+    # Errors and logs never show the values of a statement (a stemcode's hash, answers).
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False,
                                                   "timeout": lock_timeout}, **options)

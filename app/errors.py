@@ -1,6 +1,6 @@
 """Friendly error pages in the user's language; never a traceback."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -46,8 +46,15 @@ def handle_csrf_error(_error: CSRFError) -> tuple[str, int]:
     return render_error(400, str(CSRF_MESSAGE))
 
 
-def handle_unexpected(_error: Exception) -> tuple[str, int]:
-    """Anything unforeseen: a 500 page without details."""
+def handle_unexpected(error: Exception) -> tuple[str, int]:
+    """Anything unforeseen: a 500 page without details, the traceback in the server log.
+
+    The log line names the path without its query string (a letter's link carries a
+    stemcode there); the engine hides SQL parameters from error messages (app.db).
+    """
+    if not isinstance(error, InternalServerError) or error.original_exception is not None:
+        current_app.logger.error("unexpected error on %s %s", request.method, request.path,
+                                 exc_info=getattr(error, "original_exception", None) or error)
     return render_error(500)
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import Forbidden
+
+from app.db import get_session
 
 
 @pytest.fixture
@@ -34,6 +40,26 @@ def test_errors_render_a_dutch_page(failing_app, path: str, status: int, dutch: 
     assert response.status_code == status
     assert dutch in page and 'lang="nl"' in page
     assert "Traceback" not in page and "secret internals" not in page
+
+
+@pytest.mark.sqlite_only
+def test_unexpected_errors_are_logged_for_the_operator(failing_app, caplog) -> None:
+    # A bug shows the visitor a plain 500 page; the operator gets the traceback in the
+    # log, with the path but not the query string (a letter link's stemcode).
+    with caplog.at_level(logging.ERROR, logger=failing_app.logger.name):
+        response = failing_app.test_client().get("/_test/crash?code=K7MR-9XWQ-H3TD")
+    assert response.status_code == 500
+    [record] = [r for r in caplog.records if r.name == failing_app.logger.name]
+    assert record.getMessage() == "unexpected error on GET /_test/crash"
+    assert record.exc_info and record.exc_info[0] is RuntimeError
+    assert "K7MR" not in caplog.text
+
+
+def test_sql_errors_do_not_show_statement_values(app) -> None:
+    with app.app_context(), pytest.raises(DBAPIError) as failed:
+        get_session().execute(text("SELECT no_such_column FROM stemcode WHERE code_hash = :h"),
+                              {"h": "secret-code-hash"})
+    assert "secret-code-hash" not in str(failed.value)
 
 
 @pytest.mark.sqlite_only
