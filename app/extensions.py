@@ -6,6 +6,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from app import limiter_storage  # noqa: F401  (memory:// is its thread-safe storage)
+
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
