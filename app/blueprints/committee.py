@@ -31,6 +31,7 @@ bp = Blueprint("committee", __name__, url_prefix="/committee")
 def labels() -> dict[str, object]:
     """Labels of kinds, phases and rules for every template."""
     return {"round_kind_labels": ROUND_KIND_LABELS, "phase_labels": PHASE_LABELS,
+            "action_labels": audit.ACTION_LABELS,
             "question_kind_labels": KIND_LABELS, "rule_labels": RULE_LABELS}
 
 

@@ -6,11 +6,36 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from app.models import AuditEvent
+
+# What each recorded action means, for pages that show a round's history to people.
+ACTION_LABELS = {
+    "account.created": _l("Account created"),
+    "account.updated": _l("Account changed"),
+    "count.computed": _l("Result computed"),
+    "count.confirmed": _l("Result confirmed by a second official"),
+    "count.discarded": _l("Result discarded"),
+    "count.published": _l("Result published"),
+    "initiative.submitted": _l("Initiative submitted"),
+    "paper.issued": _l("Paper ballots issued at a stembureau"),
+    "review.decision": _l("Review decision recorded"),
+    "round.created": _l("Round created"),
+    "round.phase": _l("Phase changed"),
+    "round.question": _l("Question saved"),
+    "round.question_deleted": _l("Question deleted"),
+    "round.stembureau": _l("Stembureau saved"),
+    "round.stembureau_deleted": _l("Stembureau deleted"),
+    "round.updated": _l("Round settings changed"),
+    "stadsdeel.saved": _l("Stadsdeel saved"),
+    "stemcodes.issued": _l("Voting codes issued"),
+    "wijk.saved": _l("Wijk saved"),
+    "wijken.imported": _l("Wijken imported"),
+}
 
 
 class AuditLogIsAppendOnly(RuntimeError):

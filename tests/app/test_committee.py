@@ -93,6 +93,9 @@ def test_phase_moves_forward_and_is_logged(committee, db, world) -> None:
                     .order_by(AuditEvent.id.desc())).first()
     assert event.details == {"from": "submission", "to": "review"}
     assert event.actor_id == world["account_committee-A1"]
+    # the round's history says it in words, not as the log's action name
+    history = page_text(committee.get(f"/committee/rounds/{world['round_A1']}"))
+    assert "Fase gewijzigd: Beoordeling" in history and "round.phase" not in history
 
 
 @pytest.mark.parametrize("to_phase,message", [
