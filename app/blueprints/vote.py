@@ -90,12 +90,12 @@ def code_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if not isinstance(digest, str):
             return redirect(url_for(".enter_code"))
         try:
-            round_ = stemcodes.open_code(get_session(), digest)
+            round_, wijk = stemcodes.open_code(get_session(), digest)
         except ServiceError as error:
             if error.code != "code_not_open":
                 session.pop(SESSION_KEY, None)
             return problem(error)
-        return view(round_, digest, *args, **kwargs)
+        return view(round_, wijk, digest, *args, **kwargs)
     return wrapped
 
 
@@ -114,7 +114,7 @@ def enter_code() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return form_page("vote/code.html", form)
     try:
-        digest, _round = stemcodes.check_typed_code(get_session(), form.code.data)
+        digest, _round, _wijk = stemcodes.check_typed_code(get_session(), form.code.data)
     except ServiceError as error:
         form.code.errors.append(message(error))
         return render_template("vote/code.html", form=form), STATUS[error.code]
@@ -125,23 +125,22 @@ def enter_code() -> ResponseReturnValue:
 def _open_by_link(text: str) -> ResponseReturnValue:
     """The letter's link: the ballot at once for a usable code, else the code page."""
     try:
-        digest, round_ = stemcodes.check_typed_code(get_session(), text[:40])
+        digest, round_, wijk = stemcodes.check_typed_code(get_session(), text[:40])
     except ServiceError as error:
         form = CodeForm(formdata=None, code=text[:40])
         form.code.errors = [message(error)]  # a tuple until the form is validated
         page, status = render_template("vote/code.html", form=form), STATUS[error.code]
     else:
         session[SESSION_KEY] = digest
-        page, status = _ballot_page(round_, MultiDict())
+        page, status = _ballot_page(round_, wijk, MultiDict())
     response = make_response(page, status)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def _ballot_page(round_: Round, data: MultiDict, errors: dict | None = None,
-                 wijk: Wijk | None = None) -> tuple[str, int]:
+def _ballot_page(round_: Round, wijk: Wijk, data: MultiDict,
+                 errors: dict | None = None) -> tuple[str, int]:
     """The ballot with every question, filled in with ``data``; 400 when it has errors."""
-    wijk = wijk or get_session().get(Wijk, round_.wijk_id)
     items = ballots.ballot_questions(get_session(), round_, wijk)
     messages = {i.question.id: ballots.ballot_message(i, errors[i.question.id])
                 for i in items if errors and i.question.id in errors}
@@ -169,16 +168,15 @@ def _blank_questions(round_: Round, items: list, budget: int) -> Markup:
 
 @bp.route("/stembiljet", methods=["GET", "POST"])
 @code_required
-def ballot(round_: Round, _digest: str) -> ResponseReturnValue:
+def ballot(round_: Round, wijk: Wijk, _digest: str) -> ResponseReturnValue:
     """The ballot (GET, or POST with ``edit`` from the review page), then the review."""
     if request.method == "GET" or "edit" in request.form:
-        return _ballot_page(round_, request.form)
-    wijk = get_session().get(Wijk, round_.wijk_id)
+        return _ballot_page(round_, wijk, request.form)
     items = ballots.ballot_questions(get_session(), round_, wijk)
     given = answers(request.form, items)
     errors = ballots.check_answers(items, given)
     if errors:
-        return _ballot_page(round_, request.form, errors, wijk)
+        return _ballot_page(round_, wijk, request.form, errors)
     lines = {i.question.id: ballots.describe(i, given[i.question.id]) for i in items}
     return render_template("vote/review.html", form=BallotForm(), round=round_, items=items,
                            lines=lines, fields=ballot_fields(request.form))
@@ -186,14 +184,13 @@ def ballot(round_: Round, _digest: str) -> ResponseReturnValue:
 
 @bp.post("/uitbrengen")
 @code_required
-def cast(round_: Round, digest: str) -> ResponseReturnValue:
+def cast(round_: Round, wijk: Wijk, digest: str) -> ResponseReturnValue:
     """Casts the reviewed ballot: validated again, stored with the code marked used."""
-    wijk = get_session().get(Wijk, round_.wijk_id)
     items = ballots.ballot_questions(get_session(), round_, wijk)
     given = answers(request.form, items)
     errors = ballots.check_answers(items, given)
     if errors:
-        return _ballot_page(round_, request.form, errors, wijk)
+        return _ballot_page(round_, wijk, request.form, errors)
     title = round_.title  # read before casting, which ends the session's transaction
     try:
         ballots.cast_ballot(get_session(), round_.id, digest, given)

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from app.models import Round, Stemcode
+from app.models import Round, Stemcode, Wijk
 from app.services import audit
 from app.services.errors import MESSAGES, ServiceError
 
@@ -157,20 +157,22 @@ def voting_open(round_: Round, today: date) -> bool:
     return round_.voting_end is None or today <= round_.voting_end
 
 
-# One query, built once, for code and round: every page of the voting flow asks it.
-OPEN_CODE = (select(Stemcode.used, Round).join(Round, Round.id == Stemcode.round_id)
+# One query, built once, for code, round and wijk: every page of the voting flow asks it.
+OPEN_CODE = (select(Stemcode.used, Round, Wijk).join(Round, Round.id == Stemcode.round_id)
+             .join(Wijk, Wijk.id == Round.wijk_id)
              .where(Stemcode.code_hash == bindparam("digest")))
 
 
-def open_code(session: Session, digest: str) -> Round:
-    """The round of the unused code with this hash, while that round takes votes.
+def open_code(session: Session, digest: str) -> tuple[Round, Wijk]:
+    """The round (and its wijk) of the unused code with this hash, while it takes votes.
 
     Args:
         session: a database session.
         digest: the code's keyed hash (``code_hash(text)``).
 
     Returns:
-        The code's round.
+        The code's round and the round's wijk (the caller holds it: the session's
+        identity map forgets objects nobody holds).
 
     Raises:
         ServiceError: ``code_unknown``, ``code_used`` or ``code_not_open``.
@@ -178,16 +180,16 @@ def open_code(session: Session, digest: str) -> Round:
     found = session.exec(OPEN_CODE, params={"digest": digest}).first()
     if found is None:
         raise ServiceError("code_unknown")
-    used, round_ = found
+    used, round_, wijk = found
     if used:
         raise ServiceError("code_used")
     if not voting_open(round_, local_today()):
         raise ServiceError("code_not_open")
-    return round_
+    return round_, wijk
 
 
-def check_typed_code(session: Session, text: str) -> tuple[str, Round]:
-    """Checks a code as typed by a resident; returns its hash and round.
+def check_typed_code(session: Session, text: str) -> tuple[str, Round, Wijk]:
+    """Checks a code as typed by a resident; returns its hash, round and wijk.
 
     Raises:
         ServiceError: as ``open_code``; ``code_unknown`` for a malformed code too.
@@ -195,4 +197,4 @@ def check_typed_code(session: Session, text: str) -> tuple[str, Round]:
     if not is_well_formed(normalise_code(text)):
         raise ServiceError("code_unknown")
     digest = code_hash(text)
-    return digest, open_code(session, digest)
+    return (digest, *open_code(session, digest))
