@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("WIJKSTEM_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,
     )
-    from app import access, config, db, errors, hardening, i18n, templating
+    from app import access, config, db, errors, hardening, i18n, limiter_storage, templating
     from app.extensions import csrf, limiter
 
     app.config.from_mapping(config.DEFAULTS)
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     access.init_app(app)
     csrf.init_app(app)
+    limiter_storage.init_app(app)
     limiter.init_app(app)
 
     from app.blueprints import (

@@ -1,19 +1,43 @@
-"""The rate limiter's in-process storage, safe for the threads of a gunicorn worker.
+"""Storage for the rate limiter's counters: in the process, or in the app's database.
 
-limits' MemoryStorage (5.8) restarts its expiry timer without a lock: two
-request threads hitting a limit at the same moment can start the same Timer
-twice ("RuntimeError: threads can only be started once", alisaifee/limits#26),
-which was a rare 500 on the letter link under scripts/bench_web. This subclass
-takes over the ``memory://`` scheme and makes the calls that may restart the
-timer one at a time; counting itself is unchanged.
+``memory://`` (the default): limits' MemoryStorage (5.8) restarts its expiry
+timer without a lock: two request threads hitting a limit at the same moment
+can start the same Timer twice ("RuntimeError: threads can only be started
+once", alisaifee/limits#26), which was a rare 500 on the letter link under
+scripts/bench_web. ``ThreadSafeMemoryStorage`` takes over the scheme and makes
+the calls that may restart the timer one at a time. Its counters live in one
+worker process: with several workers a client gets a limit per worker.
+
+``database://``: the counters live in the app's own database (table
+``rate_limit_counter``), shared by every worker and host without a Redis server;
+each counted request costs one small write. Keys are stored as a keyed hash, so
+the table holds no client address.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import itertools
 import threading
+import time
 from typing import Any
 
-from limits.storage import MemoryStorage
+from flask import Flask
+from limits.errors import ConfigurationError
+from limits.storage import MemoryStorage, Storage
+from sqlalchemy import case, delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db import EXTENSION
+from app.models import RateLimitCounter
+
+COUNTERS = RateLimitCounter.__table__
+# Expired rows are deleted on every this many-th increment of a process.
+CLEANUP_EVERY = 100
 
 
 class ThreadSafeMemoryStorage(MemoryStorage):
@@ -51,3 +75,87 @@ class ThreadSafeMemoryStorage(MemoryStorage):
                                      amount: int = 1) -> bool:
         with self._update_lock:
             return super().acquire_sliding_window_entry(key, limit, expiry, amount)
+
+
+class DatabaseStorage(Storage):
+    """Fixed-window counters in the app's database, shared by every worker and host."""
+
+    STORAGE_SCHEME = ["database"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False,
+                 engine: Engine | None = None, key_secret: str = "", **options: Any) -> None:
+        super().__init__(uri, wrap_exceptions, **options)
+        if engine is None:
+            raise ConfigurationError("database:// needs the app's engine (app.limiter_storage)")
+        self.engine, self.secret = engine, key_secret.encode()
+        insert = sqlite_insert if engine.dialect.name == "sqlite" else postgresql_insert
+        self._insert = insert(COUNTERS)
+        self._increments = itertools.count(1)
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return SQLAlchemyError
+
+    def _key(self, key: str) -> str:
+        return hmac.new(self.secret, key.encode(), hashlib.sha256).hexdigest()
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Adds ``amount`` hits; a window that has ended starts again from ``amount``."""
+        now = time.time()
+        ended = COUNTERS.c.expires_at <= now
+        statement = (self._insert
+                     .values(key=self._key(key), hits=amount, expires_at=now + expiry)
+                     .on_conflict_do_update(
+                         index_elements=[COUNTERS.c.key],
+                         set_={"hits": case((ended, amount), else_=COUNTERS.c.hits + amount),
+                               "expires_at": case((ended, now + expiry),
+                                                  else_=COUNTERS.c.expires_at)})
+                     .returning(COUNTERS.c.hits))
+        with self.engine.begin() as connection:
+            hits = connection.execute(statement).scalar_one()
+            if next(self._increments) % CLEANUP_EVERY == 0:
+                connection.execute(delete(COUNTERS).where(COUNTERS.c.expires_at <= now))
+        return int(hits)
+
+    def get(self, key: str) -> int:
+        """Hits in the current window (0 when it has ended)."""
+        with self.engine.connect() as connection:
+            hits = connection.execute(select(COUNTERS.c.hits).where(
+                COUNTERS.c.key == self._key(key), COUNTERS.c.expires_at > time.time())).scalar()
+        return int(hits or 0)
+
+    def get_expiry(self, key: str) -> float:
+        """When the current window ends (now when there is none)."""
+        with self.engine.connect() as connection:
+            ends = connection.execute(select(COUNTERS.c.expires_at).where(
+                COUNTERS.c.key == self._key(key))).scalar()
+        return max(float(ends or 0.0), time.time())
+
+    def check(self) -> bool:
+        """Whether the database answers."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        """Forgets every counter; returns how many there were."""
+        with self.engine.begin() as connection:
+            count = connection.execute(select(func.count()).select_from(COUNTERS)).scalar_one()
+            connection.execute(delete(COUNTERS))
+        return int(count)
+
+    def clear(self, key: str) -> None:
+        """Forgets one counter."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(COUNTERS).where(COUNTERS.c.key == self._key(key)))
+
+
+def init_app(app: Flask) -> None:
+    """Hands the app's engine and secret to ``database://`` (call after app.db, before
+    the limiter)."""
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("database://"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            "engine": app.extensions[EXTENSION], "key_secret": str(app.config["SECRET_KEY"])}

@@ -25,6 +25,7 @@ from app.models.initiatives import (  # noqa: E402
 from app.models.outbox import OutboxMessage  # noqa: E402
 from app.models.paper import PaperIssued  # noqa: E402
 from app.models.places import Stadsdeel, Wijk  # noqa: E402
+from app.models.ratelimit import RateLimitCounter  # noqa: E402
 from app.models.rounds import PHASES, QUESTION_KINDS, ROUND_KINDS, Question, Round, Stembureau  # noqa: E402
 from app.models.time import utcnow  # noqa: E402
 from app.models.voting import BALLOT_CHANNELS, Ballot, Stemcode  # noqa: E402
@@ -34,7 +35,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "BALLOT_CHANNELS", "Ballot", "Stemcode",
     "COUNT_STATUSES", "QuestionCount",
-    "PaperIssued",
+    "PaperIssued", "RateLimitCounter",
     "INITIATIVE_STATUSES", "PHASES", "QUESTION_KINDS", "ROLES", "ROUND_KINDS",
     "Account", "AuditEvent", "CostLine", "Initiative", "Initiator", "OutboxMessage", "Question",
     "Review", "Round", "Stadsdeel", "Stembureau", "Support", "Wijk", "metadata", "utcnow",

@@ -1,13 +1,20 @@
-"""The limiter's memory storage under request threads hitting it at the same moment."""
+"""The limiter's storages: memory under request threads at once, the database across workers."""
 
 from __future__ import annotations
 
 import threading
 import time
 
+from flask import Flask
 from limits.storage import MemoryStorage, storage_from_string
+from sqlmodel import Session, select
 
-from app.limiter_storage import ThreadSafeMemoryStorage
+from app import create_app
+from app.db import EXTENSION
+from app.limiter_storage import DatabaseStorage, ThreadSafeMemoryStorage
+from app.models import RateLimitCounter
+from tests.app.conftest import TEST_CONFIG
+from tests.app.vote_world import open_round
 
 
 def hit_together(storage: MemoryStorage, threads: int = 2) -> list[BaseException]:
@@ -67,3 +74,47 @@ def test_memory_uri_gives_the_thread_safe_storage() -> None:
     storage = interleaved(ThreadSafeMemoryStorage)
     assert hit_together(storage) == []
     assert storage.get("203.0.113.7") == 2
+
+
+WRONG = "ABCD-EFGH-JKMN"  # well formed, never issued
+
+
+def worker_app(database_url: str) -> Flask:
+    """One worker process's app with its counters in the database."""
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url,
+                       "RATELIMIT_STORAGE_URI": "database://",
+                       "CODE_RATE_LIMIT": "1000 per minute",
+                       "CODE_FAILURE_LIMIT": "3 per minute;5 per hour"})
+
+
+def test_database_counters_are_shared_by_every_worker(database, world) -> None:
+    first, second = worker_app(database[0]), worker_app(database[0])
+    try:
+        open_round(first, world)
+        clients = [first.test_client(), second.test_client()]
+        statuses = [clients[n % 2].get("/stemmen", query_string={"code": WRONG},
+                                       environ_base={"REMOTE_ADDR": "203.0.113.7"}).status_code
+                    for n in range(4)]
+        # three wrong codes over two workers, then refused by either: one shared count
+        assert statuses == [400, 400, 400, 429]
+        with Session(first.extensions[EXTENSION]) as session:
+            rows = session.exec(select(RateLimitCounter)).all()
+        assert rows and all(len(r.key) == 64 and "203.0.113" not in r.key for r in rows)
+    finally:
+        for app in (first, second):
+            app.extensions[EXTENSION].dispose()
+
+
+def test_database_window_ends_and_starts_again(app: Flask, monkeypatch) -> None:
+    now = [1_000_000.0]
+    monkeypatch.setattr("app.limiter_storage.time.time", lambda: now[0])
+    storage = DatabaseStorage("database://", engine=app.extensions[EXTENSION], key_secret="k")
+    assert [storage.incr("login/198.51.100.1", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("login/198.51.100.1") == 3
+    assert storage.get_expiry("login/198.51.100.1") == 1_000_060.0
+    now[0] += 61  # the minute is over
+    assert storage.get("login/198.51.100.1") == 0
+    assert storage.incr("login/198.51.100.1", 60) == 1
+    assert storage.get_expiry("login/198.51.100.1") == 1_000_121.0
+    storage.clear("login/198.51.100.1")
+    assert storage.get("login/198.51.100.1") == 0 and storage.check()
