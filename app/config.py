@@ -36,7 +36,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "BASE_URL": base_url,
         "BABEL_DEFAULT_LOCALE": env.get("WIJKSTEM_LANGUAGE", "nl"),
         "RATELIMIT_STORAGE_URI": env.get("WIJKSTEM_RATELIMIT_STORAGE_URI", "memory://"),
-        "CODE_RATE_LIMIT": env.get("WIJKSTEM_CODE_RATELIMIT", "10 per minute"),
+        "CODE_RATE_LIMIT": env.get("WIJKSTEM_CODE_RATELIMIT", DEFAULTS["CODE_RATE_LIMIT"]),
         "CODE_FAILURE_LIMIT": env.get("WIJKSTEM_CODE_FAILURE_LIMIT", "5 per minute;20 per hour"),
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
     }
@@ -53,7 +53,10 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
-    "CODE_RATE_LIMIT": "10 per minute",  # stemcode entry per client address
+    # Stemcode entries (typed or by link) per client address. Guessing is stopped by
+    # CODE_FAILURE_LIMIT; this one only bounds the load, and must let a household, a care
+    # home or a mobile network's shared address open letter links, reload and go back.
+    "CODE_RATE_LIMIT": "60 per minute",
     # Wrong stemcodes per client address (app/hardening.py): slowed, then refused.
     "CODE_FAILURE_LIMIT": "5 per minute;20 per hour",
     # argon2 parameters (argon2-cffi defaults); tests lower them to stay fast.

@@ -23,6 +23,7 @@ from flask import Flask, abort, current_app, make_response, request
 from flask.wrappers import Response
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from limits.errors import StorageError
 
 from app.errors import render_error
 from app.extensions import limiter
@@ -99,18 +100,31 @@ def _failure_limits() -> list[RateLimitItem]:
     return parse_many(current_app.config["CODE_FAILURE_LIMIT"])
 
 
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """What the limiter's storage raises when it cannot count (locked, down)."""
+    errors = limiter.limiter.storage.base_exceptions
+    return (StorageError, *(errors if isinstance(errors, tuple) else (errors,)))
+
+
 def refuse_code_guessers() -> None:
-    """429 for a client that has typed too many wrong codes within a limit's window."""
+    """429 for a client that has typed too many wrong codes within a limit's window.
+
+    When the storage cannot answer, the code is checked anyway (and the event
+    logged): a database that is busy for a moment must not turn voters away.
+    """
     if not _code_entry():
         return
     address = get_remote_address()
-    for item in _failure_limits():
-        if not limiter.limiter.test(item, CODE_FAILURES, address):
-            reset_at, _remaining = limiter.limiter.get_window_stats(item, CODE_FAILURES, address)
-            retry_after = max(1, int(reset_at - time.time()) + 1)
-            response = make_response(render_error(429))
-            response.headers["Retry-After"] = str(retry_after)
-            abort(response)
+    try:
+        for item in _failure_limits():
+            if not limiter.limiter.test(item, CODE_FAILURES, address):
+                reset_at, _left = limiter.limiter.get_window_stats(item, CODE_FAILURES, address)
+                retry_after = max(1, int(reset_at - time.time()) + 1)
+                response = make_response(render_error(429))
+                response.headers["Retry-After"] = str(retry_after)
+                abort(response)
+    except _storage_errors() as error:
+        current_app.logger.warning("wrong-code limit not checked: %s", type(error).__name__)
 
 
 def count_wrong_codes(response: Response) -> Response:
@@ -125,8 +139,11 @@ def count_wrong_codes(response: Response) -> Response:
     # is read only after a 400: a body refused as too large (413) cannot be read again.
     if _code_entry() and response.status_code == 400 and _given_code():
         address = get_remote_address()
-        for item in _failure_limits():
-            limiter.limiter.hit(item, CODE_FAILURES, address)
+        try:
+            for item in _failure_limits():
+                limiter.limiter.hit(item, CODE_FAILURES, address)
+        except _storage_errors() as error:  # the answer stands; the count is lost
+            current_app.logger.warning("wrong code not counted: %s", type(error).__name__)
     return response
 
 

@@ -1,6 +1,6 @@
 """Dutch by default, English on request: one mechanism, Flask-Babel with gettext."""
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 
 from app.extensions import babel
 
@@ -26,4 +26,15 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language() -> dict[str, str]:
-        return {"current_language": select_locale(), "current_path": request.full_path.rstrip("?")}
+        return {"current_language": select_locale(), "current_path": return_path()}
+
+
+def return_path() -> str:
+    """Where the language switch leads back to: this page, or what a view set in
+    ``g.return_path``. A stemcode in the query string (a letter's link) is never
+    carried on: the page is then named without its query."""
+    if g.get("return_path"):
+        return g.return_path
+    if "code" in request.args:
+        return request.path
+    return request.full_path.rstrip("?")

@@ -11,17 +11,20 @@ worker process: with several workers a client gets a limit per worker.
 ``database://``: the counters live in the app's own database (table
 ``rate_limit_counter``), shared by every worker and host without a Redis server;
 each counted request costs one small write. Keys are stored as a keyed hash, so
-the table holds no client address.
+the table holds no client address. When the database cannot count (locked, down),
+the limiter falls back to counting in memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import itertools
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask
 from limits.errors import ConfigurationError
@@ -35,46 +38,55 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db import EXTENSION
 from app.models import RateLimitCounter
 
+T = TypeVar("T")
 COUNTERS = RateLimitCounter.__table__
 # Expired rows are deleted on every this many-th increment of a process.
 CLEANUP_EVERY = 100
 
 
+def _locked(method: Callable[..., T]) -> Callable[..., T]:
+    """``method`` run while holding the storage's lock."""
+    @functools.wraps(method)
+    def locked(self: ThreadSafeMemoryStorage, *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
 class ThreadSafeMemoryStorage(MemoryStorage):
-    """MemoryStorage whose counter updates (and timer restarts) hold one (reentrant) lock."""
+    """MemoryStorage whose every read and update holds one (reentrant) lock.
+
+    Updates restart the expiry timer; reads drop a counter whose expiry is not set
+    yet, which happens between two lines of ``incr``: both must not interleave.
+    """
 
     STORAGE_SCHEME = ["memory"]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False,
                  **options: str) -> None:
-        self._update_lock = threading.RLock()
+        self._lock = threading.RLock()
         super().__init__(uri, wrap_exceptions, **options)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._update_lock = threading.RLock()
+        self._lock = threading.RLock()
         super().__setstate__(state)
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
-        state.pop("_update_lock", None)
+        state.pop("_lock", None)
         return state
 
-    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
-        with self._update_lock:
-            return super().incr(key, expiry, amount)
-
-    def decr(self, key: str, amount: int = 1) -> int:
-        with self._update_lock:
-            return super().decr(key, amount)
-
-    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-        with self._update_lock:
-            return super().acquire_entry(key, limit, expiry, amount)
-
-    def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int,
-                                     amount: int = 1) -> bool:
-        with self._update_lock:
-            return super().acquire_sliding_window_entry(key, limit, expiry, amount)
+    incr = _locked(MemoryStorage.incr)
+    decr = _locked(MemoryStorage.decr)
+    get = _locked(MemoryStorage.get)
+    get_expiry = _locked(MemoryStorage.get_expiry)
+    clear = _locked(MemoryStorage.clear)
+    reset = _locked(MemoryStorage.reset)
+    acquire_entry = _locked(MemoryStorage.acquire_entry)
+    get_moving_window = _locked(MemoryStorage.get_moving_window)
+    acquire_sliding_window_entry = _locked(MemoryStorage.acquire_sliding_window_entry)
+    get_sliding_window = _locked(MemoryStorage.get_sliding_window)
+    clear_sliding_window = _locked(MemoryStorage.clear_sliding_window)
 
 
 class DatabaseStorage(Storage):
@@ -113,9 +125,19 @@ class DatabaseStorage(Storage):
                      .returning(COUNTERS.c.hits))
         with self.engine.begin() as connection:
             hits = connection.execute(statement).scalar_one()
-            if next(self._increments) % CLEANUP_EVERY == 0:
-                connection.execute(delete(COUNTERS).where(COUNTERS.c.expires_at <= now))
+        if next(self._increments) % CLEANUP_EVERY == 0:
+            self._delete_expired(now)
         return int(hits)
+
+    def _delete_expired(self, now: float) -> None:
+        """Deletes ended windows, in a transaction of its own that holds no other row and
+        (on PostgreSQL) skips rows another transaction is updating: two clean-ups that
+        each wait for the other's row would deadlock."""
+        expired = select(COUNTERS.c.key).where(COUNTERS.c.expires_at <= now)
+        if self.engine.dialect.name != "sqlite":  # SQLite has one writer: nothing to skip
+            expired = expired.with_for_update(skip_locked=True)
+        with self.engine.begin() as connection:
+            connection.execute(delete(COUNTERS).where(COUNTERS.c.key.in_(expired)))
 
     def get(self, key: str) -> int:
         """Hits in the current window (0 when it has ended)."""
@@ -159,3 +181,4 @@ def init_app(app: Flask) -> None:
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("database://"):
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {
             "engine": app.extensions[EXTENSION], "key_secret": str(app.config["SECRET_KEY"])}
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)

@@ -479,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({time.monotonic() - t0:.1f} s to issue)")
         print(f"server: python -m app.serve on {server.base} (log {server.log_path}); "
               f"WIJKSTEM_CODE_RATELIMIT={BENCH_CODE_LIMIT!r} for the benchmark, since every "
-              "voter comes from 127.0.0.1 (the default is 10 per minute per address)")
+              "voter comes from 127.0.0.1 (the default is 60 per minute per address)")
         flow = ("code page, typed code, ballot, review, cast, confirmation" if args.typed
                 else "letter link opens the ballot, cast, confirmation")
         print(f"load: {args.voters} concurrent voters for {args.seconds:g} s ({flow}); "

@@ -19,7 +19,7 @@ from typing import Any
 from flask import (
     Blueprint,
     current_app,
-    make_response,
+    g,
     redirect,
     render_template,
     request,
@@ -52,8 +52,12 @@ STATUS = {"code_unknown": 400, "code_used": 409, "code_not_open": 403, "busy": 5
 
 @bp.after_request
 def no_store(response: Any) -> Any:
-    """Voting pages stay out of caches and the back-button history of a shared phone."""
+    """Voting pages stay out of caches and the back-button history of a shared phone;
+    every answer to a letter's link (ballot, error, 429, 503) keeps its URL, which holds
+    the code, out of Referer headers."""
     response.headers["Cache-Control"] = "no-store"
+    if "code" in request.args:
+        response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -132,10 +136,9 @@ def _open_by_link(text: str) -> ResponseReturnValue:
         page, status = render_template("vote/code.html", form=form), STATUS[error.code]
     else:
         session[SESSION_KEY] = digest
+        g.return_path = url_for(".ballot")  # the language switch leads back without the code
         page, status = _ballot_page(round_, wijk, MultiDict())
-    response = make_response(page, status)
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return page, status
 
 
 def _ballot_page(round_: Round, wijk: Wijk, data: MultiDict,

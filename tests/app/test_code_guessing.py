@@ -145,6 +145,7 @@ def test_wrong_codes_in_letter_links_count_as_guesses(guarded: Flask, world,
         assert follow_link(client, WRONG).status_code == 400
     refused = follow_link(client, right)
     assert refused.status_code == 429 and TOO_MANY_NL in page_text(refused)
+    assert refused.headers["Referrer-Policy"] == "no-referrer"  # its URL holds a code
     # the plain code page is no guess and stays open
     assert [client.get("/stemmen").status_code for _ in range(10)] == [200] * 10
 
@@ -158,5 +159,8 @@ def test_code_rate_limit_applies_to_letter_links(database, world) -> None:
         statuses = [follow_link(client, WRONG, address="198.51.100.9").status_code
                     for _ in range(3)]
         assert statuses == [400, 400, 429]
+        limited = follow_link(client, WRONG, address="198.51.100.9")
+        assert limited.status_code == 429
+        assert limited.headers["Referrer-Policy"] == "no-referrer"
     finally:
         app.extensions[EXTENSION].dispose()

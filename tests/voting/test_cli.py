@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,39 @@ def test_add1_uses_the_cores_only_on_big_elections(monkeypatch):
     monkeypatch.setattr(cli, "PARALLEL_FROM_VOTERS", small.profile.n_voters)
     monkeypatch.setattr(cli.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
     assert cli.add1_workers(small) == 3
+
+
+def children_of(pid: int) -> set[int]:
+    """Process ids of the direct children of ``pid`` (Linux /proc)."""
+    try:
+        return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_add1_workers_too():
+    # Warsaw has enough voters for Add1 to start worker processes; `kill` or `timeout`
+    # on the command must not leave them running.
+    command = shutil.which("wijkstem") or str(Path(sys.executable).parent / "wijkstem")
+    tally = subprocess.Popen([command, "tally", str(PB / "Poland_Warszawa_2026.pb"),
+                              "--rule", "mes", "--json"], stdout=subprocess.DEVNULL)
+    deadline, workers = time.monotonic() + 60, set()
+    while not workers and time.monotonic() < deadline and tally.poll() is None:
+        time.sleep(0.1)
+        workers = children_of(tally.pid)
+    assert workers, "Add1 started no worker processes"
+    tally.terminate()
+    assert tally.wait(timeout=30) == 128 + 15
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
