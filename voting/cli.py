@@ -10,12 +10,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import signal
 import sys
-import threading
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from ballots.election import PBElection
 from ballots.errors import BallotError, FormatError
@@ -55,28 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    previous = _exit_on_sigterm()
     try:
         return _tally(args)
     except (FormatError, BallotError, RuleError, ValueError) as error:
         print(f"wijkstem: error: {error}", file=sys.stderr)
         return 2
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _exit_on_sigterm() -> Any:
-    """SIGTERM (``kill``, ``timeout``) ends the command like Ctrl+C does, through its
-    ``finally`` blocks, so that Add1's worker processes are stopped with it instead of
-    being left behind. Returns the handler it replaced (None off the main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def stop(signum: int, _frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    return signal.signal(signal.SIGTERM, stop)
 
 
 def add1_workers(election: object) -> int:

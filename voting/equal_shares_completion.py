@@ -26,7 +26,11 @@ own fork of the lottery, so the result is byte-for-byte that of one process.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from fractions import Fraction
@@ -74,11 +78,23 @@ def same_outcome_between(low: Run, high: Run) -> bool:
 
 # The ballots a worker process runs on, set once when it starts.
 _worker_ballots: Ballots | None = None
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
-def _start_worker(ballots: Ballots) -> None:
+def _start_worker(ballots: Ballots, parent: int | None) -> None:
+    """Keeps the ballots, and ends the worker when the process that started it ends.
+
+    Without this, ``kill`` or ``timeout`` on a tally would leave the workers running
+    (the pool's own clean-up runs only when the parent exits normally). ``parent`` is
+    the expected parent process (None under a forkserver, whose server is the parent).
+    """
     global _worker_ballots
     _worker_ballots = ballots
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)  # the parent ended before the line above took effect
 
 
 def _run_in_worker(share: Fraction, lottery: TieBreak) -> tuple[Run, TieBreak]:
@@ -105,8 +121,9 @@ class Runs:
         self.pool = None
         if workers > 1:
             method = "fork" if threading.active_count() == 1 else "forkserver"
+            parent = os.getpid() if method == "fork" else None
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                            initializer=_start_worker, initargs=(ballots,))
+                                            initializer=_start_worker, initargs=(ballots, parent))
 
     def __enter__(self) -> Runs:
         return self
