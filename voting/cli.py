@@ -14,7 +14,7 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ballots.election import PBElection
+from ballots.election import PBElection, RankedElection
 from ballots.errors import BallotError, FormatError
 from ballots.formats import load
 from voting.result import canonical_json
@@ -59,12 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def add1_workers(election: object) -> int:
+def add1_workers(election: PBElection | RankedElection) -> int:
     """Processes for the Add1 rules: every core this process may use, on elections big
     enough that its runs take longer than starting a process (Warsaw 2026: 185 runs of
     about 50 ms each); one otherwise."""
-    voters = getattr(getattr(election, "profile", None), "n_voters", 0)
-    if voters < PARALLEL_FROM_VOTERS:
+    if election.profile.n_voters < PARALLEL_FROM_VOTERS:
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
