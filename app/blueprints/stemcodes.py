@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import official_of_stadsdeel
 from app.db import get_session
 from app.forms.vote import StemcodesForm
 from app.models import Round, Wijk
+from app.qr import qr_svg
 from app.services import stemcodes
 from app.services.errors import ServiceError
 from app.views import form_page, refused
@@ -37,8 +39,10 @@ def issue(round_id: int) -> ResponseReturnValue:
         return refused("official/stemcodes.html", form, error, **context)
     vote_url = current_app.config["BASE_URL"].rstrip("/") + url_for("vote.enter_code")
     with force_locale("nl"):  # letters go to residents: always Dutch
+        title = str(_l("QR code with your personal voting link"))
+        qr_codes = {code: qr_svg(f"{vote_url}?code={code}", title) for code in codes}
         page = render_template("official/stemcodes_letters.html", codes=codes, round=round_,
-                               wijk=wijk, vote_url=vote_url)
+                               wijk=wijk, vote_url=vote_url, qr_codes=qr_codes)
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"  # the codes must not linger in a cache
     return response

@@ -9,10 +9,12 @@ import re
 from collections import Counter
 
 import pytest
+import segno
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from app import qr
 from app.db import EXTENSION
 from app.models import AuditEvent, Round, Stemcode
 from app.services import stemcodes
@@ -97,6 +99,13 @@ def test_official_prints_letters_once(app: Flask, client: FlaskClient, auth, wor
     assert page.count("Ga naar http://localhost/stemmen en vul deze code in") == 3
     # ...or follow the letter's own link, which opens the ballot with the code in it
     assert all(page.count(f"http://localhost/stemmen?code={code}") == 1 for code in codes)
+    # ...or scan the letter's QR code, which holds that same link
+    html = response.get_data(as_text=True)
+    assert html.count("<svg") == 3 and page.count("Of scan deze code") == 3
+    for code in codes:
+        link_modules = segno.make(f"http://localhost/stemmen?code={code}", error="m",
+                                  mask=qr.MASK).svg_inline(scale=3, border=4)
+        assert re.search(r' d="([^"]+)"', link_modules).group(1) in html
     with client.session_transaction() as session:
         assert not any(c in repr(dict(session)) for c in codes)
     again = page_text(client.get(url))
