@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import os
 import sys
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,9 @@ from pathlib import Path
 from ballots.election import PBElection, RankedElection
 from ballots.errors import BallotError, FormatError
 from ballots.formats import load
+from ballots.formats.ballot_csv import read_ballot_csv
+from voting.referendum import RULE as MAJORITY
+from voting.referendum import yes_no
 from voting.result import canonical_json
 from voting.rules import RULES, RuleError, tally
 
@@ -41,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     t = commands.add_parser("tally", help="tally a .pb, .blt or ballot .csv file")
     t.add_argument("file", type=Path)
-    t.add_argument("--rule", choices=RULES, default=None,
-                   help="default: greedy for .pb, irv for ranked files (stv with --seats > 1)")
+    t.add_argument("--rule", choices=(*RULES, MAJORITY), default=None,
+                   help="default: greedy for .pb, irv for ranked files (stv with --seats > 1), "
+                        "majority for a yes/no .csv (its one column is 'answer')")
     t.add_argument("--seats", type=int, default=None, help="winners of a ranked election")
     t.add_argument("--budget", default=None, help="budget in the file's currency, e.g. 1500.50")
     t.add_argument("--seed", default="0", help="published tie-break seed (default 0)")
@@ -69,11 +74,36 @@ def add1_workers(election: PBElection | RankedElection) -> int:
         os.cpu_count() or 1)
 
 
+def is_yes_no_file(path: Path, data: bytes) -> bool:
+    """True for a yes/no ballot CSV: its header is the single column ``answer``."""
+    first = data.split(b"\n", 1)[0].strip().lstrip(b"\xef\xbb\xbf")
+    return path.suffix.lower() == ".csv" and first == b"answer"
+
+
+def _tally_yes_no(args: argparse.Namespace, data: bytes) -> int:
+    """A yes/no question: simple majority (the only rule), as the web app counts it."""
+    if (args.rule or MAJORITY) != MAJORITY:
+        raise RuleError(f"a yes/no ballot file is counted by {MAJORITY!r}, not {args.rule!r}")
+    result = yes_no(read_ballot_csv(io.BytesIO(data), kind="yes_no"))
+    if args.json:
+        print(canonical_json({**result.to_dict(),
+                              "ballots_sha256": hashlib.sha256(data).hexdigest()}))
+        return 0
+    from voting.explain import explain_yes_no
+
+    print(explain_yes_no(result))
+    return 0
+
+
 def _tally(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as error:
         raise ValueError(f"cannot read {args.file}: {error.strerror}") from None
+    if is_yes_no_file(args.file, data):
+        return _tally_yes_no(args, data)
+    if args.rule == MAJORITY:
+        raise RuleError(f"{MAJORITY!r} counts yes/no ballot files (one column 'answer')")
     election = load(args.file)
     is_pb = isinstance(election, PBElection)
     rule = args.rule or ("greedy" if is_pb else ("stv" if (args.seats or 1) > 1 else "irv"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from voting.referendum import YesNoResult
 from voting.result import BudgetResult, RankingResult, Round
 
 
@@ -78,3 +79,13 @@ def _rounds(rounds: tuple[Round, ...], name) -> list[str]:
         if r.eliminated:
             lines.append("  eliminated: " + ", ".join(name(o) for o in r.eliminated))
     return lines
+
+
+def explain_yes_no(result: YesNoResult) -> str:
+    """Explains a yes/no question's count in English for the command line."""
+    verdict = {"yes": "adopted", "no": "not adopted",
+               "tie": "not adopted (yes and no are equal)"}[result.outcome]
+    return "\n".join([
+        f"Rule: {result.rule} (adopted when yes has more votes than no; blank does not decide)",
+        "", f"  yes    {number(result.yes):>14}", f"  no     {number(result.no):>14}",
+        f"  blank  {number(result.blank):>14}", "", f"Outcome: {verdict}"])

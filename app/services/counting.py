@@ -11,9 +11,8 @@ A second, different official confirms; then an official publishes, which
 moves the round to ``published``. Every step is in the audit log.
 
 Yes/no questions are counted by ``voting.referendum.yes_no`` from a ballot
-``.csv``; ``wijkstem tally`` reads a ``.csv`` as ranked ballots, so it does not
-re-count those files (their result is just the number of yes, no and blank
-lines, which anyone can count).
+``.csv`` whose one column is ``answer``; ``wijkstem tally`` recognises that
+file and counts it the same way (rule ``majority``).
 """
 
 from __future__ import annotations

@@ -161,3 +161,19 @@ def test_sigterm_stops_the_add1_workers_too():
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers)
+
+
+def test_yes_no_files_are_counted_by_majority(tmp_path, capsys):
+    path = tmp_path / "referendum.csv"
+    path.write_bytes(b"answer\nyes\nno\nyes\nblank\nyes\nno\n")
+    result = run_json(capsys, str(path))
+    assert {k: result[k] for k in ("rule", "yes", "no", "blank", "outcome", "adopted")} == {
+        "rule": "majority", "yes": 3, "no": 2, "blank": 1, "outcome": "yes", "adopted": True}
+    assert main(["tally", str(path)]) == 0
+    assert "Outcome: adopted" in capsys.readouterr().out
+    assert main(["tally", str(path), "--rule", "irv"]) == 2
+    assert "counted by 'majority'" in capsys.readouterr().err
+    path.write_bytes(b"answer\nyes\nmaybe\n")
+    assert main(["tally", str(path)]) == 2
+    assert "line 3" in capsys.readouterr().err  # the bad answer's line
+    assert main(["tally", str(PB / "Netherlands_Assen_2024.pb"), "--rule", "majority"]) == 2
