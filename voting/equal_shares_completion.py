@@ -34,7 +34,6 @@ import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from fractions import Fraction
-from types import TracebackType
 
 import numpy as np
 
@@ -128,7 +127,7 @@ class Runs:
     def __enter__(self) -> Runs:
         return self
 
-    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+    def __exit__(self, *_exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
