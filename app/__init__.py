@@ -26,8 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("WIJKSTEM_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,
     )
-    from app import access, config, db, errors, hardening, i18n, limiter_storage, templating
-    from app.extensions import csrf, limiter
+    from app import access, config, db, errors, hardening, i18n, ratelimit, templating
+    from app.extensions import csrf
 
     app.config.from_mapping(config.DEFAULTS)
     if test_config is None:
@@ -42,8 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     access.init_app(app)
     csrf.init_app(app)
-    limiter_storage.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
 
     from app.blueprints import (
         admin,

@@ -51,7 +51,6 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     # Stemcode entries (typed or by link) per client address. Guessing is stopped by
     # CODE_FAILURE_LIMIT; this one only bounds the load, and must let a household, a care

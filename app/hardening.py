@@ -8,7 +8,7 @@ the app is served over https (``BASE_URL``).
 
 Code guessing: besides the plain request rate on the code entry
 (CODE_RATE_LIMIT, applied by the vote blueprint), wrong codes are counted per
-client address in the limiter's storage (CODE_FAILURE_LIMIT, e.g.
+client address in the rate-limit storage (app/ratelimit.py) (CODE_FAILURE_LIMIT, e.g.
 ``5 per minute;20 per hour``): the short window slows a guesser down to a few
 tries a minute, the long one then refuses them for the rest of the hour (429,
 the Dutch "too many attempts" page, with Retry-After). Correct codes are not
@@ -17,16 +17,11 @@ counted.
 
 from __future__ import annotations
 
-import time
-
-from flask import Flask, abort, current_app, make_response, request
+from flask import Flask, abort, current_app, request
 from flask.wrappers import Response
-from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse_many
-from limits.errors import StorageError
+from limits import RateLimitItem
 
-from app.errors import render_error
-from app.extensions import limiter
+from app import ratelimit
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -85,8 +80,7 @@ def _code_entry() -> bool:
     """True for a typed stemcode (a POST) or one in the letter's link (a GET with
     ``?code=``), while rate limiting is on."""
     return (request.endpoint in CODE_ENDPOINTS
-            and (request.method == "POST" or "code" in request.args)
-            and limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True))
+            and (request.method == "POST" or "code" in request.args) and ratelimit.enabled())
 
 
 def _given_code() -> str:
@@ -95,36 +89,18 @@ def _given_code() -> str:
     return values.get("code", "").strip()
 
 
-def _failure_limits() -> list[RateLimitItem]:
+def _failure_limits() -> tuple[RateLimitItem, ...]:
     """The configured limits on wrong codes (CODE_FAILURE_LIMIT)."""
-    return parse_many(current_app.config["CODE_FAILURE_LIMIT"])
-
-
-def _storage_errors() -> tuple[type[BaseException], ...]:
-    """What the limiter's storage raises when it cannot count (locked, down)."""
-    errors = limiter.limiter.storage.base_exceptions
-    return (StorageError, *(errors if isinstance(errors, tuple) else (errors,)))
+    return ratelimit.parse_limits(current_app.config["CODE_FAILURE_LIMIT"])
 
 
 def refuse_code_guessers() -> None:
-    """429 for a client that has typed too many wrong codes within a limit's window.
-
-    When the storage cannot answer, the code is checked anyway (and the event
-    logged): a database that is busy for a moment must not turn voters away.
-    """
-    if not _code_entry():
-        return
-    address = get_remote_address()
-    try:
-        for item in _failure_limits():
-            if not limiter.limiter.test(item, CODE_FAILURES, address):
-                reset_at, _left = limiter.limiter.get_window_stats(item, CODE_FAILURES, address)
-                retry_after = max(1, int(reset_at - time.time()) + 1)
-                response = make_response(render_error(429))
-                response.headers["Retry-After"] = str(retry_after)
-                abort(response)
-    except _storage_errors() as error:
-        current_app.logger.warning("wrong-code limit not checked: %s", type(error).__name__)
+    """429 for a client that has typed too many wrong codes within a limit's window."""
+    if _code_entry():
+        wait = ratelimit.rate_limits().test(_failure_limits(), CODE_FAILURES,
+                                            ratelimit.client_address())
+        if wait is not None:
+            ratelimit.refuse(wait)
 
 
 def count_wrong_codes(response: Response) -> Response:
@@ -138,12 +114,7 @@ def count_wrong_codes(response: Response) -> Response:
     # An empty form is no guess (nothing was looked up), so it does not count. The form
     # is read only after a 400: a body refused as too large (413) cannot be read again.
     if _code_entry() and response.status_code == 400 and _given_code():
-        address = get_remote_address()
-        try:
-            for item in _failure_limits():
-                limiter.limiter.hit(item, CODE_FAILURES, address)
-        except _storage_errors() as error:  # the answer stands; the count is lost
-            current_app.logger.warning("wrong code not counted: %s", type(error).__name__)
+        ratelimit.rate_limits().hit(_failure_limits(), CODE_FAILURES, ratelimit.client_address())
     return response
 
 

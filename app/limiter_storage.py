@@ -12,7 +12,7 @@ worker process: with several workers a client gets a limit per worker.
 ``rate_limit_counter``), shared by every worker and host without a Redis server;
 each counted request costs one small write. Keys are stored as a keyed hash, so
 the table holds no client address. When the database cannot count (locked, down),
-the limiter falls back to counting in memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
+app/ratelimit.py counts in memory instead.
 """
 
 from __future__ import annotations
@@ -175,10 +175,9 @@ class DatabaseStorage(Storage):
             connection.execute(delete(COUNTERS).where(COUNTERS.c.key == self._key(key)))
 
 
-def init_app(app: Flask) -> None:
-    """Hands the app's engine and secret to ``database://`` (call after app.db, before
-    the limiter)."""
-    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("database://"):
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
-            "engine": app.extensions[EXTENSION], "key_secret": str(app.config["SECRET_KEY"])}
-        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+def options_for(app: Flask, uri: str) -> dict[str, Any]:
+    """What the storage for ``uri`` needs from the app: ``database://`` its engine and a
+    secret to hash keys with (call after app.db)."""
+    if uri.startswith("database://"):
+        return {"engine": app.extensions[EXTENSION], "key_secret": str(app.config["SECRET_KEY"])}
+    return {}

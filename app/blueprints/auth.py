@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from app.db import get_session
-from app.extensions import limiter
 from app.forms.auth import LANGUAGE_NAMES, LanguageForm, LoginForm
 from app.i18n import safe_next
+from app.ratelimit import rate_limited
 from app.services import accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -32,13 +32,8 @@ def _home_of(role: str) -> str:
     return url_for(endpoint) if endpoint in current_app.view_functions else "/"
 
 
-def _login_limit() -> str:
-    """The configured login rate limit."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@rate_limited("LOGIN_RATE_LIMIT", "login", counts=lambda: request.method == "POST")
 def login() -> ResponseReturnValue:
     """Login form for committee members, officials and administrators."""
     form = LoginForm(next=request.args.get("next", ""))

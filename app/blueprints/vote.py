@@ -18,7 +18,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     redirect,
     render_template,
@@ -27,25 +26,22 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
-from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
-from app.cache import app_cache, ballot_cache_seconds
 from app.db import get_session
 from app.errors import render_error
-from app.extensions import limiter
 from app.forms.vote import BallotForm, CodeForm, answers, ballot_fields, rank_slots
 from app.models import Round, Wijk
+from app.ratelimit import rate_limited
 from app.services import ballots, rounds, stemcodes
 from app.services.errors import ServiceError, message
+from app.shared_pages import shared_page
 from app.views import form_page
 
 bp = Blueprint("vote", __name__, url_prefix="/stemmen")
 
 SESSION_KEY = "stemcode"
-BLANK_BALLOTS = "wijkstem_blank_ballots"  # app.extensions key of the rendered blank ballots
 # used code -> 409 Conflict, closed round -> 403, busy database -> 503 (try again).
 STATUS = {"code_unknown": 400, "code_used": 409, "code_not_open": 403, "busy": 503}
 
@@ -74,11 +70,6 @@ def database_busy(_error: OperationalError) -> tuple[str, int]:
     return render_error(503, message(ServiceError("busy")))
 
 
-def _code_limit() -> str:
-    """The configured rate limit on code entry."""
-    return current_app.config["CODE_RATE_LIMIT"]
-
-
 def problem(error: ServiceError, fields: list | None = None) -> tuple[str, int]:
     """A page that explains why this code cannot vote (now); a busy one offers to retry."""
     return render_template("vote/problem.html", message=message(error), form=BallotForm(),
@@ -103,13 +94,13 @@ def code_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _no_code_given() -> bool:
-    """True for the plain code page: a GET without a code in the link is no code entry."""
-    return request.method != "POST" and "code" not in request.args
+def _code_given() -> bool:
+    """False for the plain code page: a GET without a code in the link is no code entry."""
+    return request.method == "POST" or "code" in request.args
 
 
 @bp.route("", methods=["GET", "POST"])
-@limiter.limit(_code_limit, exempt_when=_no_code_given)
+@rate_limited("CODE_RATE_LIMIT", "stemcode-entry", counts=_code_given)
 def enter_code() -> ResponseReturnValue:
     """The resident types the code from their letter, or follows the letter's link."""
     if request.method == "GET" and "code" in request.args:
@@ -143,30 +134,24 @@ def _open_by_link(text: str) -> ResponseReturnValue:
 
 def _ballot_page(round_: Round, wijk: Wijk, data: MultiDict,
                  errors: dict | None = None) -> tuple[str, int]:
-    """The ballot with every question, filled in with ``data``; 400 when it has errors."""
+    """The ballot with every question, filled in with ``data``; 400 when it has errors.
+    A blank ballot of a round that takes votes is the same for every voter: shared."""
+    budget = rounds.budget_cents(round_, wijk)
+    if data or errors or round_.phase != "voting":
+        return _render_ballot(round_, wijk, budget, data, errors)
+    return shared_page(("ballot", round_.id, budget),
+                       lambda: _render_ballot(round_, wijk, budget, data, None)[0]), 200
+
+
+def _render_ballot(round_: Round, wijk: Wijk, budget: int, data: MultiDict,
+                   errors: dict | None) -> tuple[str, int]:
+    """The ballot page rendered for this request."""
     items = ballots.ballot_questions(get_session(), round_, wijk)
     messages = {i.question.id: ballots.ballot_message(i, errors[i.question.id])
                 for i in items if errors and i.question.id in errors}
-    budget = rounds.budget_cents(round_, wijk)
-    questions = None
-    if not data and not messages and round_.phase == "voting":
-        questions = _blank_questions(round_, items, budget)
     return render_template("vote/ballot.html", form=BallotForm(), round=round_, wijk=wijk,
                            items=items, data=data, messages=messages, rank_slots=rank_slots,
-                           budget=budget, questions_html=questions), \
-        400 if messages else 200
-
-
-def _blank_questions(round_: Round, items: list, budget: int) -> Markup:
-    """The questions of an empty ballot as HTML, rendered once per worker for a few
-    seconds: every voter opens the same blank ballot (measured in-process on the
-    eight-option Wijktop-3 of scripts/bench_web: the link page took 7.4 ms, 6.0 ms
-    with this)."""
-    def render() -> Markup:
-        return Markup(render_template("vote/_questions.html", items=items, data=MultiDict(),
-                                      messages={}, rank_slots=rank_slots, budget=budget))
-    return app_cache(BLANK_BALLOTS).get((round_.id, budget, str(get_locale())), render,
-                                        ballot_cache_seconds())
+                           budget=budget), 400 if messages else 200
 
 
 @bp.route("/stembiljet", methods=["GET", "POST"])
@@ -207,4 +192,5 @@ def cast(round_: Round, wijk: Wijk, digest: str) -> ResponseReturnValue:
 @bp.get("/bedankt")
 def done() -> str:
     """Confirmation that the vote was stored."""
-    return render_template("vote/done.html", title=session.pop("voted", None))
+    title = session.pop("voted", None)
+    return shared_page(("done", title), lambda: render_template("vote/done.html", title=title))

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 from sqlmodel import Session
 
-from app import create_app, hardening
+from app import create_app, ratelimit
 from app.config import from_environment
 from app.db import EXTENSION
 from app.models import Stemcode
@@ -47,7 +47,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """A movable clock for the limiter's memory storage and the Retry-After header."""
     fake = Clock()
     monkeypatch.setattr("limits.storage.memory.time", fake)
-    monkeypatch.setattr(hardening, "time", fake)
+    monkeypatch.setattr(ratelimit, "time", fake)
     return fake
 
 

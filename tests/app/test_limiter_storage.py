@@ -152,7 +152,25 @@ def test_a_database_that_cannot_count_turns_no_voter_away(database, world, monke
         assert wrong.status_code == 400  # the answer, not a 500
         code = issue_codes(app, setup["round_id"])[0]
         assert app.test_client().get("/stemmen", query_string={"code": code}).status_code == 200
-        assert "not counted" in caplog.text or "not checked" in caplog.text
+        assert "counted in this process" in caplog.text
+    finally:
+        app.extensions[EXTENSION].dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_database_that_cannot_count_still_stops_a_guesser(database, monkeypatch) -> None:
+    app = worker_app(database[0])
+    app.config["CODE_FAILURE_LIMIT"] = "3 per minute"
+    try:
+        def down(*_args, **_kwargs):
+            raise OperationalError("SELECT hits", {}, Exception("could not connect"))
+
+        monkeypatch.setattr(DatabaseStorage, "incr", down)
+        monkeypatch.setattr(DatabaseStorage, "get", down)
+        client = app.test_client()
+        statuses = [client.get("/stemmen", query_string={"code": WRONG}).status_code
+                    for _ in range(4)]
+        assert statuses == [400, 400, 400, 429]
     finally:
         app.extensions[EXTENSION].dispose()
 
