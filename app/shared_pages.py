@@ -9,8 +9,9 @@ string that nothing else on a page contains), so the templates stay unaware.
 
 Logged-in staff and pages with flashed messages are always rendered afresh: the
 header then shows who is logged in, and messages belong to one visitor.
-Measured in-process on scripts/bench_web's eight-option ballot: a voter's three
-requests took XX ms of CPU with fresh renderings, XX ms with shared pages.
+Measured in-process on scripts/bench_web's eight-option ballot (link, cast,
+thank-you page; test client, best of three): 6.8 ms of CPU per voter with fresh
+renderings, 6.2 ms with shared pages.
 """
 
 from __future__ import annotations
