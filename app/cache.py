@@ -24,13 +24,17 @@ class ExpiringCache:
     def __init__(self) -> None:
         self._entries: dict[Hashable, tuple[float, object]] = {}
 
-    def get(self, key: Hashable, make: Callable[[], T], seconds: float) -> T:
-        """The value kept under ``key``, or ``make()`` kept from now on for ``seconds``."""
+    def get(self, key: Hashable, make: Callable[[], T], seconds: float,
+            keep: Callable[[T], bool] | None = None) -> T:
+        """The value kept under ``key``, or ``make()`` kept from now on for ``seconds``
+        (unless ``keep`` says that this value is not to be kept)."""
         now = time.monotonic()
         hit = self._entries.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]  # type: ignore[return-value]
         value = make()
+        if keep is not None and not keep(value):
+            return value
         for stale in [k for k, (until, _v) in list(self._entries.items()) if until <= now]:
             self._entries.pop(stale, None)
         self._entries[key] = (now + seconds, value)

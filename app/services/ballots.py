@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, false, func, insert, update
+from sqlalchemy import bindparam, exists, false, func, insert, or_, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -28,6 +28,7 @@ from app.models import Ballot, CostLine, Initiative, Question, Round, Stemcode, 
 from app.models.voting import new_ballot_id
 from app.services.errors import MESSAGES, ServiceError, message_for
 from app.services.rounds import budget_cents
+from app.services.stemcodes import local_today
 from app.templating import euros
 from ballots.errors import BallotError
 from ballots.specs import ApprovalSpec, BallotSpec, KnapsackSpec, PointsSpec, RankedSpec, YesNoSpec
@@ -239,19 +240,28 @@ def encode_answers(answers: Mapping[int, Any]) -> str:
 # unit of work and its bulk UPDATE bookkeeping took a third of a cast's CPU time
 # (py-spy on scripts/bench_web) and no object needs to live on afterwards.
 # They are built once, with bound parameters.
-STEMCODES, BALLOTS = Stemcode.__table__, Ballot.__table__
+STEMCODES, BALLOTS, ROUNDS = Stemcode.__table__, Ballot.__table__, Round.__table__
+# The code is used only while its round takes votes (phase and dates checked in the same
+# statement): pages may have read the round a few seconds ago (stemcodes.open_code).
+TAKES_VOTES = (exists().where(
+    ROUNDS.c.id == bindparam("round"), ROUNDS.c.phase == "voting",
+    or_(ROUNDS.c.voting_start.is_(None), ROUNDS.c.voting_start <= bindparam("today")),
+    or_(ROUNDS.c.voting_end.is_(None), ROUNDS.c.voting_end >= bindparam("today"))))
 MARK_USED = (update(STEMCODES)
              .where(STEMCODES.c.code_hash == bindparam("digest"),
-                    STEMCODES.c.round_id == bindparam("round"), STEMCODES.c.used == false())
+                    STEMCODES.c.round_id == bindparam("round"), STEMCODES.c.used == false(),
+                    TAKES_VOTES)
              .values(used=True))
+CODE_USED = select(STEMCODES.c.used).where(STEMCODES.c.code_hash == bindparam("digest"))
 INSERT_BALLOT = insert(BALLOTS).values(id=bindparam("id"), round_id=bindparam("round"),
                                        channel="online", answers=bindparam("answers"))
 
 
 def _mark_used(session: Session, round_id: int, digest: str) -> int:
-    """Marks an unused code used; returns the number of rows changed (1 or 0)."""
-    return session.connection().execute(MARK_USED, {"digest": digest,
-                                                    "round": round_id}).rowcount
+    """Marks an unused code of a round that takes votes today used; returns the number
+    of rows changed (1 or 0)."""
+    return session.connection().execute(MARK_USED, {"digest": digest, "round": round_id,
+                                                    "today": local_today()}).rowcount
 
 
 def _insert_ballot(session: Session, round_id: int, answers: str) -> None:
@@ -271,9 +281,9 @@ def cast_ballot(session: Session, round_id: int, digest: str,
         answers: the validated answers (question id -> answer in initiative ids).
 
     Raises:
-        ServiceError: ``code_used`` when the code was used meanwhile (nothing
-            stored); ``busy`` when the database could not take the write (the code
-            stays usable).
+        ServiceError: ``code_used`` when the code was used meanwhile, ``code_not_open``
+            when its round stopped taking votes (nothing stored either way); ``busy``
+            when the database could not take the write (the code stays usable).
     """
     # Start clean: on SQLite the UPDATE must open the transaction, or a reader's snapshot
     # could not be upgraded to a write lock and the busy timeout would not apply.
@@ -291,7 +301,9 @@ def cast_ballot(session: Session, round_id: int, digest: str,
         session.rollback()
         raise
     session.rollback()
-    raise ServiceError("code_used")
+    used = session.connection().execute(CODE_USED, {"digest": digest}).scalar()
+    session.rollback()
+    raise ServiceError({True: "code_used", False: "code_not_open"}.get(used, "code_unknown"))
 
 
 def describe(item: BallotQuestion, answer: Any) -> list[str]:

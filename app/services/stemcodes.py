@@ -15,13 +15,16 @@ import hmac
 import math
 import secrets
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
+from app.cache import app_cache, ballot_cache_seconds
+from app.config import DEFAULTS
 from app.models import Round, Stemcode, Wijk
 from app.services import audit
 from app.services.errors import MESSAGES, ServiceError
@@ -136,8 +139,10 @@ def counts(session: Session, round_id: int) -> tuple[int, int]:
 
 
 def local_today() -> date:
-    """Today in the app's time zone (voting dates are local calendar days)."""
-    return datetime.now(get_timezone()).date()
+    """Today in the app's time zone (voting dates are local calendar days); outside a
+    request, in the default one (scripts and services used on their own)."""
+    zone = get_timezone() if has_app_context() else ZoneInfo(DEFAULTS["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.now(zone).date()
 
 
 def voting_open(round_: Round, today: date) -> bool:
@@ -157,10 +162,14 @@ def voting_open(round_: Round, today: date) -> bool:
     return round_.voting_end is None or today <= round_.voting_end
 
 
-# One query, built once, for code, round and wijk: every page of the voting flow asks it.
-OPEN_CODE = (select(Stemcode.used, Round, Wijk).join(Round, Round.id == Stemcode.round_id)
-             .join(Wijk, Wijk.id == Round.wijk_id)
-             .where(Stemcode.code_hash == bindparam("digest")))
+# Every page of the voting flow asks for its code: one Core query on the unique index,
+# built once, that also reads what decides whether the round takes votes and its budget.
+# The round and wijk objects come from the worker's cache, kept under those values.
+CODE_STATE = (select(Stemcode.used, Stemcode.round_id, Round.phase, Round.voting_start,
+                     Round.voting_end, Wijk.inhabitants)
+              .join(Round, Round.id == Stemcode.round_id).join(Wijk, Wijk.id == Round.wijk_id)
+              .where(Stemcode.code_hash == bindparam("digest")))
+VOTING_ROUNDS = "wijkstem_voting_rounds"  # app.extensions key of the cached rounds
 
 
 def open_code(session: Session, digest: str) -> tuple[Round, Wijk]:
@@ -171,21 +180,40 @@ def open_code(session: Session, digest: str) -> tuple[Round, Wijk]:
         digest: the code's keyed hash (``code_hash(text)``).
 
     Returns:
-        The code's round and the round's wijk (the caller holds it: the session's
-        identity map forgets objects nobody holds).
+        The code's round and the round's wijk, as copies outside the session (see
+        ``voting_round``).
 
     Raises:
         ServiceError: ``code_unknown``, ``code_used`` or ``code_not_open``.
     """
-    found = session.exec(OPEN_CODE, params={"digest": digest}).first()
+    found = session.connection().execute(CODE_STATE, {"digest": digest}).first()
     if found is None:
         raise ServiceError("code_unknown")
-    used, round_, wijk = found
-    if used:
+    if found.used:
         raise ServiceError("code_used")
+    round_, wijk = voting_round(session, tuple(found)[1:])
     if not voting_open(round_, local_today()):
         raise ServiceError("code_not_open")
     return round_, wijk
+
+
+def voting_round(session: Session, state: tuple) -> tuple[Round, Wijk]:
+    """Copies of a round and its wijk, given ``state`` as just read: round id, phase,
+    voting dates and the wijk's inhabitants (which set the budget).
+
+    A round in its voting phase is read once per worker for ``BALLOT_CACHE_SECONDS``
+    and kept under ``state``: when any of these changes the copies are read again.
+    Other rounds are always read afresh.
+    """
+    def read() -> tuple[Round, Wijk]:
+        round_ = session.get(Round, state[0])
+        wijk = session.get(Wijk, round_.wijk_id)
+        return Round(**round_.model_dump()), Wijk(**wijk.model_dump())
+
+    if not has_app_context() or ballot_cache_seconds() <= 0:
+        return read()
+    return app_cache(VOTING_ROUNDS).get(state, read, ballot_cache_seconds(),
+                                        keep=lambda found: found[0].phase == "voting")
 
 
 def check_typed_code(session: Session, text: str) -> tuple[str, Round, Wijk]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from app.db import EXTENSION
 from app.services import ballots, stemcodes
 from app.services.errors import ServiceError
 from tests.app.conftest import snapshot
-from tests.app.vote_world import ballots_and_codes, issue_codes, open_round
+from tests.app.vote_world import ballots_and_codes, issue_codes, open_round, set_round
 
 THREADS = 16
 
@@ -63,6 +64,24 @@ def test_one_code_one_ballot_under_concurrency(app: Flask, world: dict[str, int]
     assert sorted(outcomes) == ["cast"] + ["code_used"] * (THREADS - 1)
     stored, codes = ballots_and_codes(app, setup["round_id"])
     assert len(stored) == 1 and [c.used for c in codes] == [True]
+
+
+@pytest.mark.parametrize("change", [{"phase": "counting"}, {"voting_end": -1},
+                                    {"voting_start": 1}])
+def test_no_ballot_is_cast_once_the_round_stops_taking_votes(app: Flask, world: dict[str, int],
+                                                             change: dict[str, Any]) -> None:
+    # The voting pages may have read the round seconds ago (cached per worker): the cast
+    # itself must check the phase and dates in the statement that uses the code.
+    setup = open_round(app, world)
+    answers = {setup["questions"]["ranked"]: [setup["initiatives"]["Bankjes"]]}
+    digest = digest_of(app, issue_codes(app, setup["round_id"])[0])
+    today = stemcodes.local_today()
+    set_round(app, setup["round_id"], **{name: today + timedelta(days=value)
+                                         if name.startswith("voting") else value
+                                         for name, value in change.items()})
+    assert cast_at_once(app, setup["round_id"], [digest], answers) == ["code_not_open"]
+    stored, codes = ballots_and_codes(app, setup["round_id"])
+    assert stored == [] and [c.used for c in codes] == [False]
 
 
 def test_no_accepted_ballot_is_lost_under_concurrency(app: Flask, world: dict[str, int]) -> None:
