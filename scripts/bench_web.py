@@ -1,6 +1,6 @@
 """Voting-day load benchmark: real HTTP against the app as ./scripts/run serves it.
 
-Starts ``python -m app.serve`` (gunicorn, gthread workers) on a fresh instance
+Starts ``python -m app.serve`` (granian, 2 workers x 4 threads) on a fresh instance
 folder and database (SQLite, or PostgreSQL with ``--postgres``), creates a
 Wijktop-3 round in its voting phase with fresh stemcodes through the app's
 services, then lets ``--voters`` concurrent residents vote over 127.0.0.1 for
@@ -352,8 +352,8 @@ async def drive(base: str, bench: BenchRound, voters: int, seconds: float, tally
                 until: Callable[[], bool] | None = None,
                 typed: bool = False) -> tuple[float, float]:
     """Runs ``voters`` concurrent voters until ``seconds`` pass, ``until()`` or no codes left."""
-    # Idle connections are dropped after 1 s, before gunicorn's keep-alive of 2 s closes
-    # them: reusing a connection the server is closing would fail a POST for nothing.
+    # Idle connections are dropped after 1 s, before a server's keep-alive closes them
+    # (gunicorn's: 2 s): reusing a connection the server is closing would fail a POST.
     connector = aiohttp.TCPConnector(limit=voters, limit_per_host=voters, keepalive_timeout=1)
     codes = iter(bench.codes)
     stop_at = time.monotonic() + seconds
@@ -444,7 +444,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--voters", type=int, default=200, help="concurrent voters (200)")
     parser.add_argument("--postgres", action="store_true",
                         help="PostgreSQL: WIJKSTEM_DATABASE_URL, else a throw-away cluster")
-    parser.add_argument("--workers", type=int, help="gunicorn workers (WIJKSTEM_WORKERS)")
+    parser.add_argument("--workers", type=int, help="worker processes (WIJKSTEM_WORKERS)")
     parser.add_argument("--threads", type=int, help="threads per worker (WIJKSTEM_THREADS)")
     parser.add_argument("--typed", action="store_true",
                         help="type the code and review the ballot (six requests per voter) "

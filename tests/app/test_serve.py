@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from app import serve
+
 ROOT = Path(__file__).resolve().parents[2]
 LINK_CODE = "ZZZZ-ZZZZ-ZZZ2"
 
@@ -40,7 +42,7 @@ def fetch(url: str, deadline: float) -> str:
 
 def test_serve_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "WIJKSTEM_WORKERS": "1",
+    env = {**os.environ, "PORT": str(port), "WIJKSTEM_WORKERS": "1", "WIJKSTEM_ACCESS_LOG": "1",
            "WIJKSTEM_INSTANCE_PATH": str(tmp_path),
            "WIJKSTEM_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
     env.pop("WIJKSTEM_SECRET_KEY", None)
@@ -60,8 +62,13 @@ def test_serve_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
     assert 'name="csrf_token"' in login
     assert f"http://127.0.0.1:{port}/" in output
     assert "admin / demo-admin" in output and "commissie / demo-commissie" in output
-    assert "Starting gunicorn" in output
-    # The access log shows the request, not the code in its query string.
+    assert "Starting granian" in output
+    # The access log (asked for here) shows the request, not the code in its query string.
     assert unknown.value.code == 400 and '"GET /stemmen HTTP/1.1" 400' in output
     assert LINK_CODE not in output
     assert (tmp_path / "secret_key").read_text().strip()
+
+
+def test_no_access_log_unless_asked_for() -> None:
+    assert not serve.server(8000, 2, 4, access_log=False).log_access
+    assert serve.server(8000, 2, 4, access_log=True).log_access
