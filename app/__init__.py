@@ -26,7 +26,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("WIJKSTEM_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,
     )
-    from app import access, config, db, errors, hardening, i18n, ratelimit, templating
+    from app import (
+        access,
+        config,
+        db,
+        errors,
+        hardening,
+        i18n,
+        ratelimit,
+        session_cookie,
+        templating,
+    )
     from app.extensions import csrf
 
     app.config.from_mapping(config.DEFAULTS)
@@ -36,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     errors.init_app(app)
+    session_cookie.init_app(app)
     hardening.init_app(app)
     db.init_app(app)
     i18n.init_app(app)

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
@@ -141,8 +140,8 @@ def counts(session: Session, round_id: int) -> tuple[int, int]:
 def local_today() -> date:
     """Today in the app's time zone (voting dates are local calendar days); outside a
     request, in the default one (scripts and services used on their own)."""
-    zone = get_timezone() if has_app_context() else ZoneInfo(DEFAULTS["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.now(zone).date()
+    config = current_app.config if has_app_context() else DEFAULTS
+    return datetime.now(ZoneInfo(config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def voting_open(round_: Round, today: date) -> bool:
