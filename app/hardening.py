@@ -59,8 +59,11 @@ def refuse_nul_bytes() -> None:
 
 def security_headers(response: Response) -> Response:
     """Adds the security headers to a response (a view's own values win)."""
+    # Not headers.setdefault: each header not there yet cost a raised KeyError inside it.
+    present = {name.lower() for name in response.headers.keys()}
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
 
 

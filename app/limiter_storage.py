@@ -1,34 +1,36 @@
 """Storage for the rate limiter's counters: in the process, or in the app's database.
 
-``memory://`` (the default): limits' MemoryStorage (5.8) restarts its expiry
-timer without a lock: two request threads hitting a limit at the same moment
-can start the same Timer twice ("RuntimeError: threads can only be started
-once", alisaifee/limits#26), which was a rare 500 on the letter link under
-scripts/bench_web. ``ThreadSafeMemoryStorage`` takes over the scheme and makes
-the calls that may restart the timer one at a time. Its counters live in one
-worker process: with several workers a client gets a limit per worker.
+``memory://`` (the default): fixed-window counters in a dict of this worker
+process, one lock around them, ended windows swept on every CLEANUP_EVERY-th
+increment. It replaces limits' own MemoryStorage (5.8), which expires counters
+with a timer thread started anew whenever the last one has finished (on a voting
+day: a thread for every few voters, ~2% of the server's CPU in scripts/bench_web)
+and restarted that timer without a lock: two request threads could start the same
+Timer twice ("RuntimeError: threads can only be started once", alisaifee/limits#26,
+a rare 500 on the letter link). With several workers a client gets a limit per
+worker.
 
 ``database://``: the counters live in the app's own database (table
 ``rate_limit_counter``), shared by every worker and host without a Redis server;
 each counted request costs one small write. Keys are stored as a keyed hash, so
 the table holds no client address. When the database cannot count (locked, down),
 app/ratelimit.py counts in memory instead.
+
+Both serve limits' fixed-window strategy (``incr``, ``get``, ``get_expiry``).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import itertools
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Flask
 from limits.errors import ConfigurationError
-from limits.storage import MemoryStorage, Storage
+from limits.storage import Storage
 from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -38,55 +40,66 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db import EXTENSION
 from app.models import RateLimitCounter
 
-T = TypeVar("T")
 COUNTERS = RateLimitCounter.__table__
-# Expired rows are deleted on every this many-th increment of a process.
+# Ended windows are deleted on every this many-th increment of a storage.
 CLEANUP_EVERY = 100
 
 
-def _locked(method: Callable[..., T]) -> Callable[..., T]:
-    """``method`` run while holding the storage's lock."""
-    @functools.wraps(method)
-    def locked(self: ThreadSafeMemoryStorage, *args: Any, **kwargs: Any) -> T:
-        with self._lock:
-            return method(self, *args, **kwargs)
-    return locked
-
-
-class ThreadSafeMemoryStorage(MemoryStorage):
-    """MemoryStorage whose every read and update holds one (reentrant) lock.
-
-    Updates restart the expiry timer; reads drop a counter whose expiry is not set
-    yet, which happens between two lines of ``incr``: both must not interleave.
-    """
+class CounterMemoryStorage(Storage):
+    """Fixed-window counters in this process: key -> (hits, end of the window)."""
 
     STORAGE_SCHEME = ["memory"]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False,
-                 **options: str) -> None:
-        self._lock = threading.RLock()
+                 **options: Any) -> None:
         super().__init__(uri, wrap_exceptions, **options)
+        self._lock = threading.Lock()
+        self._windows: dict[str, tuple[int, float]] = {}
+        self._increments = 0
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self._lock = threading.RLock()
-        super().__setstate__(state)
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return ValueError
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        state.pop("_lock", None)
-        return state
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Adds ``amount`` hits; a window that has ended starts again from ``amount``."""
+        now = time.time()
+        with self._lock:
+            hits, ends = self._windows.get(key, (0, 0.0))
+            if ends <= now:
+                hits, ends = 0, now + expiry
+            hits += amount
+            self._windows[key] = (hits, ends)
+            self._increments += 1
+            if self._increments % CLEANUP_EVERY == 0:
+                for ended in [k for k, (_h, e) in self._windows.items() if e <= now]:
+                    del self._windows[ended]
+        return hits
 
-    incr = _locked(MemoryStorage.incr)
-    decr = _locked(MemoryStorage.decr)
-    get = _locked(MemoryStorage.get)
-    get_expiry = _locked(MemoryStorage.get_expiry)
-    clear = _locked(MemoryStorage.clear)
-    reset = _locked(MemoryStorage.reset)
-    acquire_entry = _locked(MemoryStorage.acquire_entry)
-    get_moving_window = _locked(MemoryStorage.get_moving_window)
-    acquire_sliding_window_entry = _locked(MemoryStorage.acquire_sliding_window_entry)
-    get_sliding_window = _locked(MemoryStorage.get_sliding_window)
-    clear_sliding_window = _locked(MemoryStorage.clear_sliding_window)
+    def get(self, key: str) -> int:
+        """Hits in the current window (0 when it has ended)."""
+        hits, ends = self._windows.get(key, (0, 0.0))
+        return hits if ends > time.time() else 0
+
+    def get_expiry(self, key: str) -> float:
+        """When the current window ends (now when there is none)."""
+        return max(self._windows.get(key, (0, 0.0))[1], time.time())
+
+    def check(self) -> bool:
+        """Always there."""
+        return True
+
+    def reset(self) -> int | None:
+        """Forgets every counter; returns how many there were."""
+        with self._lock:
+            count = len(self._windows)
+            self._windows.clear()
+        return count
+
+    def clear(self, key: str) -> None:
+        """Forgets one counter."""
+        with self._lock:
+            self._windows.pop(key, None)
 
 
 class DatabaseStorage(Storage):

@@ -44,7 +44,7 @@ class RateLimits:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self._counters = FixedWindowRateLimiter(storage)
-        self._fallback = FixedWindowRateLimiter(limiter_storage.ThreadSafeMemoryStorage())
+        self._fallback = FixedWindowRateLimiter(limiter_storage.CounterMemoryStorage())
         errors = storage.base_exceptions
         self._errors = (StorageError, *(errors if isinstance(errors, tuple) else (errors,)))
 

@@ -46,7 +46,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """A movable clock for the limiter's memory storage and the Retry-After header."""
     fake = Clock()
-    monkeypatch.setattr("limits.storage.memory.time", fake)
+    monkeypatch.setattr("app.limiter_storage.time", fake)
     monkeypatch.setattr(ratelimit, "time", fake)
     return fake
 

@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from flask import Flask
-from limits.storage import MemoryStorage, storage_from_string
+from limits.storage import Storage, storage_from_string
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app import create_app
 from app.db import EXTENSION
-from app.limiter_storage import DatabaseStorage, ThreadSafeMemoryStorage
+from app.limiter_storage import CounterMemoryStorage, DatabaseStorage
 from app.models import RateLimitCounter
 from tests.app.conftest import TEST_CONFIG
 from tests.app.vote_world import issue_codes, open_round
 
 
-def hit_together(storage: MemoryStorage, threads: int = 2) -> list[BaseException]:
-    """``threads`` threads increment one counter at once; the exceptions they raised."""
+def hit_together(storage: Storage, threads: int = 8, hits: int = 500) -> list[BaseException]:
+    """``threads`` threads increment one counter ``hits`` times each, released together;
+    the exceptions they raised."""
     start, errors = threading.Barrier(threads), []
 
     def hit() -> None:
         start.wait()
         try:
-            storage.incr("203.0.113.7", 60)
+            for _ in range(hits):
+                storage.incr("203.0.113.7", 60)
         except BaseException as error:  # noqa: BLE001 - collected for the assertion
             errors.append(error)
 
@@ -34,48 +35,43 @@ def hit_together(storage: MemoryStorage, threads: int = 2) -> list[BaseException
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=10)
+        worker.join(timeout=30)
     return errors
 
 
-def interleaved(base: type[MemoryStorage]) -> MemoryStorage:
-    """A ``base`` storage whose threads replace the expiry timer in the unlucky order:
-    the first replacer waits (up to half a second) until a second one has replaced it
-    too, then starts whatever timer is there; the second then starts it again."""
-    second_replaced = threading.Event()
-    replaced = []
-
-    class Interleaved(base):
-        @property
-        def timer(self) -> threading.Timer:
-            return self.__dict__["_timer"]
-
-        @timer.setter
-        def timer(self, value: threading.Timer) -> None:
-            self.__dict__["_timer"] = value
-            replaced.append(value)
-            if len(replaced) == 2:  # the first hit's replacement (1 is from __init__)
-                second_replaced.wait(timeout=0.5)
-            elif len(replaced) == 3:
-                second_replaced.set()
-                time.sleep(0.05)  # the first replacer starts this timer meanwhile
-
-    storage = Interleaved()
-    storage.timer.join()  # the first expiry timer has fired: the next hit restarts it
-    return storage
+def test_memory_uri_gives_the_counter_storage() -> None:
+    assert isinstance(storage_from_string("memory://"), CounterMemoryStorage)
 
 
-def test_plain_memory_storage_starts_a_timer_twice() -> None:
-    # The bug this module works around: limits' own class fails in that order.
-    errors = hit_together(interleaved(MemoryStorage))
-    assert [str(e) for e in errors] == ["threads can only be started once"]
-
-
-def test_memory_uri_gives_the_thread_safe_storage() -> None:
-    assert isinstance(storage_from_string("memory://"), ThreadSafeMemoryStorage)
-    storage = interleaved(ThreadSafeMemoryStorage)
+def test_memory_counts_every_hit_of_threads_at_once() -> None:
+    storage = CounterMemoryStorage()
     assert hit_together(storage) == []
-    assert storage.get("203.0.113.7") == 2
+    assert storage.get("203.0.113.7") == 8 * 500
+
+
+def test_memory_starts_no_threads() -> None:
+    # limits' MemoryStorage started a timer thread to expire counters (and could start
+    # the same one twice under concurrent hits: alisaifee/limits#26).
+    before = threading.active_count()
+    storage = CounterMemoryStorage()
+    for n in range(300):
+        storage.incr(f"client-{n}", 0.001)
+        assert threading.active_count() == before
+
+
+def test_memory_window_ends_and_starts_again(monkeypatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr("app.limiter_storage.time.time", lambda: now[0])
+    monkeypatch.setattr("app.limiter_storage.CLEANUP_EVERY", 2)
+    storage = CounterMemoryStorage()
+    assert [storage.incr("a", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("a") == 3 and storage.get_expiry("a") == 1060.0
+    now[0] = 1060.0
+    assert storage.get("a") == 0 and storage.get_expiry("a") == 1060.0
+    assert storage.incr("b", 60) == 1  # the fourth increment sweeps the ended window
+    assert "a" not in storage._windows
+    assert storage.incr("a", 60) == 1 and storage.get_expiry("a") == 1120.0
+    assert storage.reset() == 2 and storage.get("b") == 0
 
 
 WRONG = "ABCD-EFGH-JKMN"  # well formed, never issued
@@ -173,36 +169,3 @@ def test_a_database_that_cannot_count_still_stops_a_guesser(database, monkeypatc
         assert statuses == [400, 400, 400, 429]
     finally:
         app.extensions[EXTENSION].dispose()
-
-
-def count_after_a_read_during_increment(base: type[MemoryStorage]) -> int:
-    """One increment, with a read let in between its count and its expiry; the count."""
-    storage = base()
-    written, read = threading.Event(), threading.Event()
-
-    class PausingCounts(type(storage.storage)):
-        def __setitem__(self, key, value) -> None:
-            super().__setitem__(key, value)
-            written.set()
-            read.wait(timeout=0.5)  # let a reader in before the expiry is set
-
-    def reader() -> None:
-        storage.get("203.0.113.7")
-        read.set()
-
-    storage.storage = PausingCounts()
-    threads = [threading.Thread(target=storage.incr, args=("203.0.113.7", 60)),
-               threading.Thread(target=reader)]
-    threads[0].start()
-    written.wait(timeout=5)
-    threads[1].start()
-    for thread in threads:
-        thread.join(timeout=5)
-    return storage.get("203.0.113.7")
-
-
-@pytest.mark.parametrize(("base", "count"), [(MemoryStorage, 0), (ThreadSafeMemoryStorage, 1)])
-def test_memory_reads_wait_for_an_increment_to_finish(base, count) -> None:
-    # An increment sets the count, then its expiry; a read in between used to find a
-    # count without expiry and drop it: the window's first hit was lost (limits' class).
-    assert count_after_a_read_during_increment(base) == count
