@@ -2,7 +2,7 @@
 
 Run as ``python -m app.serve`` (``./scripts/run`` does). PORT sets the port
 (8000), WIJKSTEM_WORKERS the number of worker processes (one per core, at least
-two), WIJKSTEM_THREADS the threads per worker that run the app (4), and
+two), WIJKSTEM_THREADS the threads per worker that run the app (2), and
 WIJKSTEM_ACCESS_LOG=1 turns the access log on.
 
 granian (HTTP in Rust, the app in Python threads) replaced gunicorn's threaded
@@ -83,7 +83,12 @@ def main() -> None:
         print(f"  {role:<10} {username} / {password}" + (f"  ({wijk})" if wijk else ""))
     print(demo_codes.describe(codes, base_url))
     print("Stop with Ctrl+C.", flush=True)
-    server(port, workers, int(os.environ.get("WIJKSTEM_THREADS", "4")),
+    # Two threads per worker: a slow request (a count, a letters PDF) leaves the other
+    # one serving. scripts/bench_web, two cores, 15 s runs back to back, server CPU per
+    # ballot relative to the client's (the machine's speed varies): 2 x 1 thread 2.9-3.2,
+    # 2 x 2 3.2-3.3, 2 x 4 3.4-3.5, 3 x 1 3.1-3.4, 4 x 1 3.5 (GIL hand-overs and
+    # more processes than cores cost more than they overlap).
+    server(port, workers, int(os.environ.get("WIJKSTEM_THREADS", "2")),
            os.environ.get("WIJKSTEM_ACCESS_LOG", "") not in ("", "0")).serve()
 
 
