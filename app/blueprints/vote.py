@@ -106,6 +106,8 @@ def enter_code() -> ResponseReturnValue:
     if request.method == "GET" and "code" in request.args:
         return _open_by_link(request.args["code"])
     form = CodeForm()
+    if request.method == "GET":  # the same empty code page for everyone
+        return shared_page(("code",), lambda: render_template("vote/code.html", form=form))
     if not form.validate_on_submit():
         return form_page("vote/code.html", form)
     try:

@@ -71,3 +71,17 @@ def test_each_language_gets_its_own_page(app: Flask, world) -> None:
         dutch.get("/stemmen", query_string={"code": codes[0]}))
     english_page = page_text(english.get("/stemmen", query_string={"code": codes[1]}))
     assert "Check my ballot" in english_page and "controleren" not in english_page
+
+
+def test_the_code_page_is_shared_and_each_token_works(app: Flask, world) -> None:
+    setup = open_round(app, world)
+    codes = issue_codes(app, setup["round_id"], 2)
+    pages = []
+    for code in codes:
+        client = app.test_client()
+        html = client.get("/stemmen").get_data(as_text=True)
+        (token,) = set(TOKEN.findall(html))
+        pages.append(html.replace(token, ""))
+        response = client.post("/stemmen", data={"csrf_token": token, "code": code})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/stembiljet")
+    assert pages[0] == pages[1]
