@@ -69,7 +69,9 @@ def get_session() -> Session:
     """
     if "db_session" not in g:
         g.db_connection = get_engine().connect()
-        g.db_session = Session(bind=g.db_connection)
+        # control_fully: the session commits and rolls back the connection's transaction
+        # even if something began one on the connection outside it.
+        g.db_session = Session(bind=g.db_connection, join_transaction_mode="control_fully")
     return g.db_session
 
 

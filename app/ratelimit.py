@@ -49,15 +49,19 @@ class RateLimits:
         self._errors = (StorageError, *(errors if isinstance(errors, tuple) else (errors,)))
 
     def hit(self, limits: Iterable[RateLimitItem], scope: str, client: str) -> float | None:
-        """Counts one attempt against every limit.
+        """Counts one attempt against the limits, shortest window first, up to the first
+        that refuses it (as Flask-Limiter did: attempts refused by the minute's limit do
+        not use up the hour's).
 
         Returns:
             None when the attempt is allowed, else the seconds until it would be.
         """
-        return self._count("hit", limits, scope, client)
+        return self._count("hit", sorted(limits, key=lambda item: item.get_expiry()), scope,
+                           client)
 
     def test(self, limits: Iterable[RateLimitItem], scope: str, client: str) -> float | None:
-        """Like ``hit`` without counting: None while no limit has been reached yet."""
+        """Like ``hit`` without counting: None while no limit has been reached yet, else
+        the wait of the first one reached."""
         return self._count("test", limits, scope, client)
 
     def _count(self, method: str, limits: Iterable[RateLimitItem], scope: str,
@@ -72,12 +76,11 @@ class RateLimits:
     @staticmethod
     def _wait(counters: FixedWindowRateLimiter, method: str, limits: Iterable[RateLimitItem],
               scope: str, client: str) -> float | None:
-        """Applies ``method`` to every limit (all are counted); the longest wait, if any."""
-        refused = [item for item in limits if not getattr(counters, method)(item, scope, client)]
-        if not refused:
-            return None
-        return max(counters.get_window_stats(item, scope, client).reset_time - time.time()
-                   for item in refused)
+        """Applies ``method`` to the limits in turn until one refuses; its wait, if any."""
+        for item in limits:
+            if not getattr(counters, method)(item, scope, client):
+                return counters.get_window_stats(item, scope, client).reset_time - time.time()
+        return None
 
 
 def rate_limits() -> RateLimits:

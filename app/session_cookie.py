@@ -38,7 +38,7 @@ class SessionCookie(SecureCookieSessionInterface):
         if not app.secret_key:
             return None
         # itsdangerous takes the current key last, after the fallbacks.
-        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = PlainURLSafeTimedSerializer(

@@ -8,7 +8,11 @@ The token is cut out of the first rendering by its value (it is a random, signed
 string that nothing else on a page contains), so the templates stay unaware.
 
 Logged-in staff and pages with flashed messages are always rendered afresh: the
-header then shows who is logged in, and messages belong to one visitor.
+header then shows who is logged in, and messages belong to one visitor. So are
+pages asked for with a query string of the visitor's choosing (the language switch
+leads back to it): such pages would fill the cache, and could carry text of the
+visitor's own into another's page. A letter's link (``?code=``) names its return
+path itself (``g.return_path``), without the code.
 Measured in-process on scripts/bench_web's eight-option ballot (link, cast,
 thank-you page; test client, best of three): 6.8 ms of CPU per voter with fresh
 renderings, 6.2 ms with shared pages.
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from flask import session
+from flask import g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -38,7 +42,8 @@ def shared_page(key: Hashable, render: Callable[[], str]) -> str:
             e.g. ``("ballot", round_id, budget)``.
         render: renders the page for the current request.
     """
-    if current_user.is_authenticated or "_flashes" in session or ballot_cache_seconds() <= 0:
+    if (current_user.is_authenticated or "_flashes" in session or ballot_cache_seconds() <= 0
+            or (request.args and not g.get("return_path"))):
         return render()
 
     def with_hole() -> str:

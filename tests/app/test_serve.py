@@ -46,8 +46,10 @@ def test_serve_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
            "WIJKSTEM_INSTANCE_PATH": str(tmp_path),
            "WIJKSTEM_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
     env.pop("WIJKSTEM_SECRET_KEY", None)
-    server = subprocess.Popen([sys.executable, "-m", "app.serve"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = tmp_path / "server.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "app.serve"], cwd=ROOT, env=env,
+                                  stdout=sink, stderr=subprocess.STDOUT, text=True)
     try:
         home = fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
         login = fetch(f"http://127.0.0.1:{port}/auth/login", time.monotonic() + 5)
@@ -55,9 +57,14 @@ def test_serve_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/stemmen?code={LINK_CODE}",
                                    timeout=5)
         unknown.value.close()
+        # granian writes an access line just after the response has gone out: wait for it.
+        deadline = time.monotonic() + 10
+        while '"GET /stemmen ' not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
-        output, _ = server.communicate(timeout=30)
+        server.wait(timeout=60)
+    output = log.read_text()
     assert "Lindenhof" in home and 'lang="nl"' in home
     assert 'name="csrf_token"' in login
     assert f"http://127.0.0.1:{port}/" in output

@@ -8,6 +8,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.shared_pages import PAGES
 from tests.app.conftest import page_text
 from tests.app.vote_world import issue_codes, open_round
 
@@ -85,3 +86,16 @@ def test_the_code_page_is_shared_and_each_token_works(app: Flask, world) -> None
         response = client.post("/stemmen", data={"csrf_token": token, "code": code})
         assert response.status_code == 302 and response.headers["Location"].endswith("/stembiljet")
     assert pages[0] == pages[1]
+
+
+def test_pages_asked_for_with_a_query_of_ones_own_are_not_shared(app: Flask) -> None:
+    # Each would be a cache entry of its own (and could carry the visitor's text, here
+    # their own token, into another visitor's page).
+    client = app.test_client()
+    for n in range(20):
+        assert client.get("/stemmen", query_string={"utm": str(n)}).status_code == 200
+    own = TOKEN.findall(client.get("/stemmen").get_data(as_text=True))[0]
+    client.get("/stemmen/bedankt", query_string={"x": own})
+    other = app.test_client().get("/stemmen/bedankt", query_string={"x": own})
+    assert own in other.get_data(as_text=True)  # the visitor's own text, as sent
+    assert len(app.extensions[PAGES]._entries) == 1  # the plain code page only
