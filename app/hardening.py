@@ -8,7 +8,7 @@ the app is served over https (``BASE_URL``).
 
 Code guessing: besides the plain request rate on the code entry
 (CODE_RATE_LIMIT, applied by the vote blueprint), wrong codes are counted per
-client address in the rate-limit storage (app/ratelimit.py) (CODE_FAILURE_LIMIT, e.g.
+client address by app/ratelimit.py (CODE_FAILURE_LIMIT, e.g.
 ``5 per minute;20 per hour``): the short window slows a guesser down to a few
 tries a minute, the long one then refuses them for the rest of the hour (429,
 the Dutch "too many attempts" page, with Retry-After). Correct codes are not
