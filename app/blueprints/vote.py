@@ -29,7 +29,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
-from app.db import get_session
+from app.db import get_session, statements_commit_alone
 from app.errors import render_error
 from app.forms.vote import BallotForm, CodeForm, answers, ballot_fields, rank_slots
 from app.models import Round, Wijk
@@ -44,6 +44,13 @@ bp = Blueprint("vote", __name__, url_prefix="/stemmen")
 SESSION_KEY = "stemcode"
 # used code -> 409 Conflict, closed round -> 403, busy database -> 503 (try again).
 STATUS = {"code_unknown": 400, "code_used": 409, "code_not_open": 403, "busy": 503}
+
+
+@bp.before_request
+def single_statement_writes() -> None:
+    """The voting flow reads, and writes only the cast, one statement on PostgreSQL
+    (``ballots.cast_ballot``): no transaction around each statement needed."""
+    statements_commit_alone()
 
 
 @bp.after_request

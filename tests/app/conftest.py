@@ -6,7 +6,8 @@ round_A1 (Wijktop-3, submission, one submitted initiative), round_A2 (voting,
 so frozen) and round_B1 (wijkstemdag, draft).
 
 Every test that uses ``app`` runs once per backend (``sqlite``, ``postgres``);
-mark a test ``@pytest.mark.sqlite_only`` when the database cannot matter. The
+mark a test ``@pytest.mark.sqlite_only`` when the database cannot matter, and
+``@pytest.mark.postgres_only`` when it tests what only PostgreSQL does. The
 PostgreSQL server comes from WIJKSTEM_TEST_POSTGRES_URL (./scripts/test starts
 one); without it the postgres runs skip, or fail under CI=true. Each test gets a
 fresh copy of a migrated, seeded template database, so tests run in parallel.
@@ -65,7 +66,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Runs every test that needs the ``backend`` fixture on SQLite and on PostgreSQL."""
     if "backend" not in metafunc.fixturenames:
         return
-    params: list[Any] = ["sqlite"]
+    params: list[Any] = []
+    if metafunc.definition.get_closest_marker("postgres_only") is None:
+        params.append("sqlite")
     if metafunc.definition.get_closest_marker("sqlite_only") is None:
         params.append(pytest.param("postgres", marks=pytest.mark.postgres))
     metafunc.parametrize("backend", params, indirect=True)

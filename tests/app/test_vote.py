@@ -317,7 +317,7 @@ def test_busy_database_says_try_again_and_keeps_the_code(app: Flask, client: Fla
         raise OperationalError("UPDATE stemcode", {}, Exception("database is locked"))
 
     with monkeypatch.context() as patch:
-        patch.setattr(ballots, "_mark_used", locked)
+        patch.setattr(ballots, "_write_ballot", locked)
         response = cast(client, hidden)
     assert response.status_code == 503
     text = page_text(response)
