@@ -26,6 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("WIJKSTEM_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,
     )
+    from app.responses import Response
+
+    app.response_class = Response
     from app import (
         access,
         config,
