@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlmodel import Session, create_engine
 
 EXTENSION = "wijkstem_db"
@@ -70,7 +70,9 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
 
 def _ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE) -> None:
     """Pings a pooled connection on checkout when it was idle ``idle_seconds`` or
-    more; one that does not answer is replaced (the pool connects anew)."""
+    more. When it does not answer, every connection in the pool is replaced: the server
+    restarted, or dropped them all (a connection returned a moment ago would otherwise
+    still be handed out unpinged and fail)."""
 
     @event.listens_for(engine, "checkin")
     def idle_from(_dbapi_connection: Any, record: Any) -> None:
@@ -83,8 +85,8 @@ def _ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE) -> No
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except Exception as error:  # any failure: the pool discards it and connects anew
-            raise DisconnectionError("idle connection did not answer a ping") from error
+        except Exception as error:  # any failure: the pool connects anew
+            raise InvalidatePoolError("idle connection did not answer a ping") from error
 
 
 def get_engine() -> Engine:
@@ -116,7 +118,9 @@ def statements_commit_alone() -> None:
     For requests whose writes are single statements (the voting flow): no BEGIN before
     and no COMMIT or ROLLBACK after each read, two round trips a page. Call before the
     request's first database use; SQLite keeps its transactions (a cast there is two
-    statements).
+    statements). It ends with the request's session (``close_session``). A connection
+    lost and re-opened within the request runs its remaining reads in a transaction,
+    rolled back at the end.
     """
     g.db_autocommit = True
 
@@ -125,6 +129,7 @@ def close_session(_exc: BaseException | None = None) -> None:
     """Closes the request's session, rolling back anything uncommitted, and hands its
     connection back to the pool."""
     session, connection = g.pop("db_session", None), g.pop("db_connection", None)
+    g.pop("db_autocommit", None)  # an app context can outlive one request (tests, scripts)
     if session is not None:
         session.close()
     if connection is not None:

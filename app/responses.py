@@ -14,7 +14,8 @@ class Response(FlaskResponse):
 
     granian sends a list at once; any other iterable it walks from its own I/O thread,
     which must take the GIL from the thread running the app for every step. A page is
-    always in memory here; files (``send_file``) and generators still stream.
+    always in memory here; files (``send_file``) and generators still stream. A joined
+    body's close callbacks (``call_on_close``) run before the server sends it.
     scripts/bench_web, two cores, 15 s pairs run back to back: 393 against 373 and
     412 against 390 ballots/s, server CPU per ballot 3.6-3.7 against 3.8-3.9 ms.
     """

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +19,7 @@ from sqlalchemy import Date, DateTime, Time, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.db import EXTENSION
+from app.db import EXTENSION, get_session, statements_commit_alone
 from app.services import ballots, stemcodes
 from app.services.errors import ServiceError
 from tests.app.conftest import snapshot
@@ -32,15 +34,28 @@ def digest_of(app: Flask, code: str) -> str:
         return stemcodes.code_hash(code)
 
 
-def cast_at_once(app: Flask, round_id: int, digests: list[str],
-                 answers: dict[int, Any]) -> list[str]:
+@contextmanager
+def voting_session(app: Flask, kind: str) -> Iterator[Session]:
+    """A session as the voting pages get it (``request``: autocommit on PostgreSQL), or a
+    plain transactional one (``plain``)."""
+    if kind == "plain":
+        with Session(app.extensions[EXTENSION]) as session:
+            yield session
+        return
+    with app.test_request_context():
+        statements_commit_alone()
+        yield get_session()
+
+
+def cast_at_once(app: Flask, round_id: int, digests: list[str], answers: dict[int, Any],
+                 kind: str = "request") -> list[str]:
     """Casts one ballot per digest from parallel threads released together; returns outcomes."""
     barrier = threading.Barrier(len(digests))
     outcomes: list[str] = [""] * len(digests)
 
     def vote(slot: int) -> None:
-        with Session(app.extensions[EXTENSION]) as session:
-            barrier.wait()
+        barrier.wait()  # before the session: a request session takes its connection at once
+        with voting_session(app, kind) as session:
             try:
                 ballots.cast_ballot(session, round_id, digests[slot], answers)
                 outcomes[slot] = "cast"
@@ -57,11 +72,13 @@ def cast_at_once(app: Flask, round_id: int, digests: list[str],
     return outcomes
 
 
-def test_one_code_one_ballot_under_concurrency(app: Flask, world: dict[str, int]) -> None:
+@pytest.mark.parametrize("kind", ["request", "plain"])
+def test_one_code_one_ballot_under_concurrency(app: Flask, world: dict[str, int],
+                                               kind: str) -> None:
     setup = open_round(app, world)
     answers = {setup["questions"]["ranked"]: [setup["initiatives"]["Bankjes"]]}
     digest = digest_of(app, issue_codes(app, setup["round_id"])[0])
-    outcomes = cast_at_once(app, setup["round_id"], [digest] * THREADS, answers)
+    outcomes = cast_at_once(app, setup["round_id"], [digest] * THREADS, answers, kind)
     assert sorted(outcomes) == ["cast"] + ["code_used"] * (THREADS - 1)
     stored, codes = ballots_and_codes(app, setup["round_id"])
     assert len(stored) == 1 and [c.used for c in codes] == [True]
@@ -85,18 +102,21 @@ def test_no_ballot_is_cast_once_the_round_stops_taking_votes(app: Flask, world: 
     assert stored == [] and [c.used for c in codes] == [False]
 
 
-def test_no_accepted_ballot_is_lost_under_concurrency(app: Flask, world: dict[str, int]) -> None:
+@pytest.mark.parametrize("kind", ["request", "plain"])
+def test_no_accepted_ballot_is_lost_under_concurrency(app: Flask, world: dict[str, int],
+                                                      kind: str) -> None:
     setup = open_round(app, world)
     answers = {setup["questions"]["ranked"]: [setup["initiatives"]["Lantaarns"]]}
     digests = [digest_of(app, c) for c in issue_codes(app, setup["round_id"], THREADS)]
-    outcomes = cast_at_once(app, setup["round_id"], digests, answers)
+    outcomes = cast_at_once(app, setup["round_id"], digests, answers, kind)
     assert outcomes == ["cast"] * THREADS
     stored, codes = ballots_and_codes(app, setup["round_id"])
     assert len(stored) == THREADS and all(c.used for c in codes)
 
 
+@pytest.mark.parametrize("kind", ["request", "plain"])
 def test_ballot_is_stored_whole_or_not_at_all_when_the_database_refuses_it(
-        app: Flask, world: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+        app: Flask, world: dict[str, int], monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     setup = open_round(app, world)
     answers = {setup["questions"]["ranked"]: [setup["initiatives"]["Bankjes"]]}
     first, second = (digest_of(app, c) for c in issue_codes(app, setup["round_id"], 2))
@@ -107,7 +127,7 @@ def test_ballot_is_stored_whole_or_not_at_all_when_the_database_refuses_it(
     # The ballot row is refused (its id is taken) after the code's row was changed: on
     # SQLite by the second statement, on PostgreSQL by the second half of the one.
     monkeypatch.setattr(ballots, "new_ballot_id", lambda: taken.id)
-    with Session(app.extensions[EXTENSION]) as session, pytest.raises(IntegrityError):
+    with voting_session(app, kind) as session, pytest.raises(IntegrityError):
         ballots.cast_ballot(session, setup["round_id"], second, answers)
     assert snapshot(app) == before  # the code is not used: nothing was written
     monkeypatch.undo()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from flask import Flask, g
@@ -12,7 +13,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from app import create_app
-from app.db import EXTENSION, close_session, get_session
+from app.db import EXTENSION, close_session, get_session, statements_commit_alone
 from app.models import Wijk
 from tests.app.conftest import TEST_CONFIG, page_text
 from tests.app.vote_world import ballots_and_codes, issue_codes, open_round
@@ -102,3 +103,37 @@ def test_a_pooled_connection_the_server_dropped(database, world, ping_after_idle
         assert client.get("/stemmen", query_string={"code": code}).status_code == 200
     finally:
         app.extensions[EXTENSION].dispose()
+
+
+@pytest.mark.postgres_only
+def test_a_failed_ping_replaces_the_connections_returned_a_moment_ago_too(database,
+                                                                          world) -> None:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database[0],
+                      "DATABASE_PING_AFTER_IDLE": 0.5})
+    engine = app.extensions[EXTENSION]
+    try:
+        vote = open_round(app, world)
+        (code,) = issue_codes(app, vote["round_id"])
+        engine.dispose()
+        idle, recent = engine.connect(), engine.connect()
+        idle.close()  # returned first: handed out first, and pinged (idle long enough)
+        time.sleep(0.6)
+        recent.close()  # returned just now: not pinged
+        drop_every_connection_of(database[0])
+        client = app.test_client()
+        assert client.get("/stemmen", query_string={"code": code}).status_code == 200
+        assert client.get("/stemmen", query_string={"code": code}).status_code == 200
+    finally:
+        engine.dispose()
+
+
+def test_autocommit_ends_with_the_request_session(app: Flask, world) -> None:
+    with app.app_context():
+        statements_commit_alone()
+        get_session().get(Wijk, world["wijk_A2"])
+        close_session()
+        assert "db_autocommit" not in g
+        session = get_session()
+        session.get(Wijk, world["wijk_A2"])
+        assert g.db_connection.get_isolation_level() != "AUTOCOMMIT"
+        close_session()
