@@ -68,7 +68,7 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
     return engine
 
 
-def _ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE) -> None:
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
     """Pings a pooled connection on checkout when it was idle ``idle_seconds`` or
     more. When it does not answer, every connection in the pool is replaced: the server
     restarted, or dropped them all (a connection returned a moment ago would otherwise

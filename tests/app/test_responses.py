@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.test import EnvironBuilder
 
 from app import create_app
+from app.db import EXTENSION
 from tests.app.conftest import TEST_CONFIG
 
 pytestmark = pytest.mark.sqlite_only
@@ -45,7 +46,6 @@ def app(database) -> Flask:
 
     app.closed = closed
     yield app
-    from app.db import EXTENSION
     app.extensions[EXTENSION].dispose()
 
 
