@@ -265,6 +265,7 @@ class Tally:
     attempted: list[str] = field(default_factory=list)
     confirmed: list[str] = field(default_factory=list)
     cast_ms: list[float] = field(default_factory=list)
+    page_ms: dict[str, list[float]] = field(default_factory=dict)  # the other steps
     errors: Counter = field(default_factory=Counter)
     busy: int = 0
     finished_at: list[float] = field(default_factory=list)
@@ -316,12 +317,15 @@ class Voter:
 
     async def _page(self, method: str, path: str, status: int, **kwargs: Any) -> tuple[bytes, Any]:
         """One request that must answer ``status``; returns its body and headers."""
+        started = time.perf_counter()
         try:
             async with self.http.request(method, self.base + path, allow_redirects=False,
                                          **kwargs) as response:
                 body = await response.read()
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             raise FlowError(f"{method} {path}: {type(error).__name__}") from None
+        self.tally.page_ms.setdefault(f"{method} {path}", []).append(
+            (time.perf_counter() - started) * 1000)
         if response.status != status:
             raise FlowError(f"{method} {path}: {response.status}")
         return body, response.headers
@@ -555,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
           + (f" (10 s windows: min {min(rates):.0f}, max {max(rates):.0f})" if rates else ""))
     print(f"cast request latency: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms "
           f"({len(tally.cast_ms)} cast requests, {tally.busy} answered 503 busy and retried)")
+    print("other steps, p50/p99: " + "; ".join(
+        f"{step} {percentile(ms, 50):.0f}/{percentile(ms, 99):.0f} ms"
+        for step, ms in tally.page_ms.items()))
     print(f"errors: {sum(tally.errors.values())}"
           + "".join(f"\n  {n} x {what}" for what, n in tally.errors.most_common(10)))
     print(f"audit: ballots in database {figures['ballots']}, confirmations "
