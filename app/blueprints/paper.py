@@ -9,11 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
 
 from app.access import official_of_stadsdeel
 from app.db import get_session
 from app.forms.fields import choices
-from app.forms.paper import BatchForm, IssuedForm
+from app.forms.paper import BatchForm, ClearForm, IssuedForm
 from app.forms.vote import BallotForm, answers, rank_slots
 from app.models import Round, Stembureau, Wijk
 from app.services import ballots, paper, rounds
@@ -38,9 +39,20 @@ def overview(round_id: int) -> str:
 def _batch_form(items: list[ballots.BallotQuestion]) -> BatchForm:
     """The CSV form with the round's questions to choose from."""
     form = BatchForm()
-    form.question.choices = choices((i.question.id, f"{i.question.position}. {i.question.text}")
-                                    for i in items)
+    form.question.choices = _question_choices(items)
     return form
+
+
+def _clear_form(items: list[ballots.BallotQuestion], **kwargs: Any) -> ClearForm:
+    """The form that clears a question's paper answers, with the round's questions."""
+    form = ClearForm(**kwargs)
+    form.question_to_clear.choices = _question_choices(items)
+    return form
+
+
+def _question_choices(items: list[ballots.BallotQuestion]) -> list[SelectChoice]:
+    """The round's questions as choices: (id, "1. text")."""
+    return choices((i.question.id, f"{i.question.position}. {i.question.text}") for i in items)
 
 
 def _page(stembureau_id: int, status: int = 200, **overrides: Any) -> tuple[str, int]:
@@ -59,6 +71,7 @@ def _page(stembureau_id: int, status: int = 200, **overrides: Any) -> tuple[str,
         "budget": rounds.budget_cents(round_, wijk), "rank_slots": rank_slots,
         "issued_form": IssuedForm(formdata=None, issued=station.issued),
         "ballot_form": BallotForm(), "batch_form": _batch_form(items),
+        "clear_form": _clear_form(items, formdata=None),
         "data": MultiDict(), "messages": {}, "problems": [], **overrides}
     return render_template("paper/stembureau.html", **context), status
 
@@ -133,4 +146,53 @@ def upload(stembureau_id: int) -> ResponseReturnValue:
         form.form_errors.append(message(error))
         return _page(stembureau_id, 400, batch_form=form)
     flash(_("%(count)s paper ballots have been recorded.", count=stored), "info")
+    return redirect(url_for(".stembureau", stembureau_id=stembureau_id))
+
+
+@bp.route("/stembureaus/<int:stembureau_id>/papier/intrekken", methods=["GET", "POST"])
+@official_of_stadsdeel
+def withdraw(stembureau_id: int) -> ResponseReturnValue:
+    """Withdraws one paper ballot recorded by mistake, named by its answers entered again."""
+    session = get_session()
+    found, round_ = _round_of(stembureau_id)
+    wijk = session.get(Wijk, round_.wijk_id)
+    items = ballots.ballot_questions(session, round_)
+    form = BallotForm()
+    context = {"stembureau": found, "round": round_, "wijk": wijk, "items": items,
+               "open": paper.is_open(session, round_), "form": form,
+               "budget": rounds.budget_cents(round_, wijk), "rank_slots": rank_slots,
+               "data": MultiDict(), "messages": {}}
+    if request.method == "GET":
+        return render_template("paper/withdraw.html", **context)
+    try:
+        paper.withdraw_paper_ballot(session, round_, found, answers(request.form, items),
+                                    current_user.id)
+    except paper.BallotRejected as rejected:
+        messages = {i.question.id: ballots.ballot_message(i, rejected.errors[i.question.id])
+                    for i in items if i.question.id in rejected.errors}
+        return render_template("paper/withdraw.html", **{
+            **context, "data": request.form, "messages": messages}), 400
+    except ServiceError as error:
+        form.form_errors.append(message(error))
+        return render_template("paper/withdraw.html", **{**context, "data": request.form}), 400
+    flash(_("The paper ballot has been withdrawn."), "info")
+    return redirect(url_for(".stembureau", stembureau_id=stembureau_id))
+
+
+@bp.post("/stembureaus/<int:stembureau_id>/papier/wissen")
+@official_of_stadsdeel
+def clear(stembureau_id: int) -> ResponseReturnValue:
+    """Removes the stembureau's paper answers to one question, to record them again."""
+    found, round_ = _round_of(stembureau_id)
+    form = _clear_form(ballots.ballot_questions(get_session(), round_))
+    if not form.validate_on_submit():
+        return _page(stembureau_id, 400, clear_form=form)
+    try:
+        removed = paper.clear_question(get_session(), round_, found, form.question_to_clear.data,
+                                       current_user.id)
+    except ServiceError as error:
+        form.form_errors.append(message(error))
+        return _page(stembureau_id, 400, clear_form=form)
+    flash(_("%(count)s paper answers to this question have been removed. Record the "
+            "corrected ballots again.", count=removed), "info")
     return redirect(url_for(".stembureau", stembureau_id=stembureau_id))

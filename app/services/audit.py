@@ -22,7 +22,12 @@ ACTION_LABELS = {
     "count.discarded": _l("Result discarded"),
     "count.published": _l("Result published"),
     "initiative.submitted": _l("Initiative submitted"),
+    "paper.batch": _l("CSV file of paper ballots recorded"),
+    "paper.cleared": _l("Paper answers to a question removed at a stembureau, to record them "
+                        "again"),
     "paper.issued": _l("Paper ballots issued at a stembureau"),
+    "paper.recorded": _l("Paper ballot recorded"),
+    "paper.withdrawn": _l("Paper ballot recorded by mistake withdrawn"),
     "review.decision": _l("Review decision recorded"),
     "round.created": _l("Round created"),
     "round.phase": _l("Phase changed"),

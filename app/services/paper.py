@@ -47,6 +47,8 @@ MESSAGES.update({
                        "counting, and not once it has been counted."),
     "paper_issued_range": _l("Give a number of issued ballots between 0 and %(limit)s."),
     "paper_no_question": _l("Choose a question of this round."),
+    "paper_no_match": _l("No paper ballot with exactly these answers has been recorded at this "
+                         "stembureau. Nothing was withdrawn."),
 })
 
 
@@ -109,14 +111,21 @@ def _store(session: Session, round_: Round, stembureau: Stembureau, answers: lis
            action: str, details: dict[str, Any], actor_id: int | None,
            filled: list[Ballot] | None = None) -> None:
     """Inserts paper ballots (and saves ``filled`` ones) with their audit event, all or nothing."""
+    session.add_all(filled or [])
+    session.add_all(Ballot(round_id=round_.id, channel="paper", stembureau_id=stembureau.id,
+                           answers=text) for text in answers)
+    _commit(session, round_, stembureau, len(answers) + len(filled or []), action, details,
+            actor_id)
+
+
+def _commit(session: Session, round_: Round, stembureau: Stembureau, touched: int,
+            action: str, details: dict[str, Any], actor_id: int | None) -> None:
+    """Commits the session's changes to ``touched`` paper ballots with their audit event:
+    both or neither; a busy database is ``busy``."""
     try:
-        session.add_all(filled or [])
-        session.add_all(Ballot(round_id=round_.id, channel="paper", stembureau_id=stembureau.id,
-                               answers=text) for text in answers)
         audit.record(session, action, actor_id=actor_id, round_id=round_.id,
                      wijk_id=round_.wijk_id, details={
-                         "stembureau": stembureau.id, "ballots": len(answers) + len(filled or []),
-                         **details})
+                         "stembureau": stembureau.id, "ballots": touched, **details})
         session.commit()
     except OperationalError:
         session.rollback()
@@ -124,6 +133,17 @@ def _store(session: Session, round_: Round, stembureau: Stembureau, answers: lis
     except BaseException:
         session.rollback()
         raise
+
+
+def _check_ballot(session: Session, round_: Round, answers: Mapping[int, Any]) -> None:
+    """Raises unless paper ballots can be recorded now and ``answers`` make a valid ballot."""
+    _check_open(session, round_)
+    items = ballot_questions(session, round_)
+    if not items:
+        raise ServiceError("paper_no_question")
+    errors = check_answers(items, answers)
+    if errors:
+        raise BallotRejected(errors)
 
 
 def record_paper_ballot(session: Session, round_: Round, stembureau: Stembureau,
@@ -141,15 +161,74 @@ def record_paper_ballot(session: Session, round_: Round, stembureau: Stembureau,
         ServiceError: ``paper_closed`` (or ``busy``); BallotRejected when an answer is
             not valid, e.g. ``BallotRejected({3: BallotError("too_many", ...)})``.
     """
-    _check_open(session, round_)
-    items = ballot_questions(session, round_)
-    if not items:
-        raise ServiceError("paper_no_question")
-    errors = check_answers(items, answers)
-    if errors:
-        raise BallotRejected(errors)
+    _check_ballot(session, round_, answers)
     _store(session, round_, stembureau, [encode_answers(answers)], "paper.recorded", {},
            actor_id)
+
+
+def withdraw_paper_ballot(session: Session, round_: Round, stembureau: Stembureau,
+                          answers: Mapping[int, Any], actor_id: int | None) -> None:
+    """Takes back one paper ballot recorded by mistake: the one with exactly these answers.
+
+    Ballots carry no order and no author, so the mistaken ballot is named by its
+    contents, entered again as on the recording form; one stored ballot of this
+    stembureau with the same answers is deleted (which one does not matter: they
+    are identical). The audit log records that one was withdrawn, not its answers.
+
+    Raises:
+        ServiceError: ``paper_closed``, ``paper_no_question``, ``paper_no_match`` (or
+            ``busy``); BallotRejected when the answers could not have been recorded.
+    """
+    _check_ballot(session, round_, answers)
+    match = session.exec(select(Ballot).where(
+        Ballot.stembureau_id == stembureau.id, Ballot.channel == "paper",
+        Ballot.answers == encode_answers(answers)).order_by(Ballot.id).limit(1)).first()
+    if match is None:
+        raise ServiceError("paper_no_match")
+    _remove(session, round_, stembureau, [match], [], "paper.withdrawn", {}, actor_id)
+
+
+def clear_question(session: Session, round_: Round, stembureau: Stembureau, question_id: Any,
+                   actor_id: int | None) -> int:
+    """Removes every recorded paper answer to one question at one stembureau.
+
+    For a CSV file (or a run of ballots) recorded wrongly: the question's paper
+    count of this stembureau starts again, and the corrected file is recorded
+    next. A ballot sheet left without any answer is deleted.
+
+    Returns:
+        The number of answers removed, e.g. 412.
+
+    Raises:
+        ServiceError: ``paper_closed``, ``paper_no_question`` (or ``busy``).
+    """
+    _check_open(session, round_)
+    key = str(question_item(session, round_, question_id).question.id)
+    emptied, kept = [], []
+    for row in session.exec(select(Ballot).where(Ballot.stembureau_id == stembureau.id,
+                                                 Ballot.channel == "paper")):
+        answers = json.loads(row.answers)
+        if key not in answers:
+            continue
+        del answers[key]
+        if answers:
+            row.answers = json.dumps(answers, sort_keys=True, separators=(",", ":"))
+            kept.append(row)
+        else:
+            emptied.append(row)
+    _remove(session, round_, stembureau, emptied, kept, "paper.cleared",
+            {"question": int(key)}, actor_id)
+    return len(emptied) + len(kept)
+
+
+def _remove(session: Session, round_: Round, stembureau: Stembureau, deleted: list[Ballot],
+            changed: list[Ballot], action: str, details: dict[str, Any],
+            actor_id: int | None) -> None:
+    """Deletes and saves paper ballots with their audit event, all or nothing."""
+    for row in deleted:
+        session.delete(row)
+    session.add_all(changed)
+    _commit(session, round_, stembureau, len(deleted) + len(changed), action, details, actor_id)
 
 
 def question_item(session: Session, round_: Round, question_id: Any) -> BallotQuestion:

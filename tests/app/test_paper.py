@@ -375,3 +375,122 @@ def test_count_takes_every_paper_ballot_sheet(app, client, auth, world, voting) 
         found = [(c.total_ballots, c.n_ballots) for c in counts]
     # Five files of two ballots each lie side by side on two sheets, plus one whole ballot.
     assert found == [(3, 3)] * 5
+
+
+def other_ballot(v: dict[str, Any]) -> dict[str, Any]:
+    """A valid ballot that differs from ``full_ballot`` in the yes/no answer only."""
+    return {**full_ballot(v), f"q{v['questions']['yesno']}": "yes"}
+
+
+def recorded(app: Flask, v: dict[str, Any]) -> dict[int, int]:
+    """The stembureau's recorded paper answers per question."""
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        (station,) = paper.reconciliation(session, v["round_id"])
+    return station.recorded
+
+
+def test_a_ballot_entered_twice_is_withdrawn_once_by_its_answers(app, client, auth,
+                                                                voting) -> None:
+    login(client, auth)
+    for ballot in (full_ballot(voting), full_ballot(voting), other_ballot(voting)):
+        assert post(client, voting["page"] + "/stembiljet", ballot).status_code == 302
+    page = client.get(voting["page"] + "/intrekken")
+    assert page.status_code == 200 and "Papieren stembiljet intrekken" in page_text(page)
+    assert (f'href="{voting["page"]}/intrekken">Eén per vergissing vastgelegd papieren '
+            "stembiljet intrekken</a>" in page_text(client.get(voting["page"])))
+    response = post(client, voting["page"] + "/intrekken", full_ballot(voting))
+    assert response.status_code == 302
+    assert "Het papieren stembiljet is ingetrokken." in page_text(client.get(voting["page"]))
+    q = voting["questions"]
+    left = sorted(json.loads(b.answers)[str(q["yesno"])]
+                  for b in paper_ballots(app, voting["round_id"]))
+    assert left == ["no", "yes"]
+    (event,) = events(app, "paper.withdrawn")
+    # the log says one ballot was withdrawn, never what was on it
+    assert event.details == {"stembureau": voting["stembureau_id"], "ballots": 1}
+
+
+def test_withdrawing_a_ballot_never_recorded_or_invalid_changes_nothing(app, client, auth,
+                                                                        voting) -> None:
+    login(client, auth)
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    before = snapshot(app)
+    response = post(client, voting["page"] + "/intrekken", other_ballot(voting))
+    assert response.status_code == 400
+    assert ("Op dit stembureau is geen papieren stembiljet met precies deze antwoorden "
+            "vastgelegd. Er is niets ingetrokken." in page_text(response))
+    q, i = voting["questions"], voting["initiatives"]
+    invalid = {**full_ballot(voting), f"q{q['approval']}": [i["Lantaarns"], i["Bankjes"],
+                                                            i["Speeltuin"]]}
+    response = post(client, voting["page"] + "/intrekken", invalid)
+    assert response.status_code == 400
+    assert "Kies maximaal 2 (u koos er 3)." in page_text(response)
+    assert snapshot(app) == before
+
+
+def test_clearing_a_question_removes_its_answers_to_record_them_again(app, client, auth,
+                                                                     voting) -> None:
+    login(client, auth)
+    q = voting["questions"]
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    assert upload(client, voting, "ranked", RANKED_CSV.encode()).status_code == 302
+    assert recorded(app, voting)[q["ranked"]] == 4
+    before = snapshot(app)
+    unconfirmed = post(client, voting["page"] + "/wissen",
+                       {"question_to_clear": str(q["ranked"])})
+    assert unconfirmed.status_code == 400
+    assert "Vink het vakje aan om te bevestigen." in page_text(unconfirmed)
+    assert snapshot(app) == before
+
+    response = post(client, voting["page"] + "/wissen",
+                    {"question_to_clear": str(q["ranked"]), "confirm": "y"})
+    assert response.status_code == 302
+    assert "4 papieren antwoorden op deze vraag zijn verwijderd" in page_text(
+        client.get(voting["page"]))
+    # The three sheets of the file held only this answer and are gone; the full ballot
+    # keeps its other answers.
+    (sheet,) = paper_ballots(app, voting["round_id"])
+    assert str(q["ranked"]) not in json.loads(sheet.answers)
+    assert recorded(app, voting) == {q["approval"]: 1, q["knapsack"]: 1, q["points"]: 1,
+                                     q["yesno"]: 1}
+    (event,) = events(app, "paper.cleared")
+    assert event.details == {"stembureau": voting["stembureau_id"], "ballots": 4,
+                             "question": q["ranked"]}
+    # The corrected file fills the full ballot's sheet first, as a second file would.
+    assert upload(client, voting, "ranked", RANKED_CSV.encode()).status_code == 302
+    assert len(paper_ballots(app, voting["round_id"])) == 3
+    assert recorded(app, voting)[q["ranked"]] == 3
+
+
+def test_corrections_only_while_paper_ballots_can_be_recorded(app, client, auth, world,
+                                                              voting) -> None:
+    login(client, auth)
+    q = voting["questions"]
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    with Session(app.extensions[EXTENSION]) as session:
+        session.add(QuestionCount(
+            round_id=voting["round_id"], question_id=q["yesno"], rule="majority",
+            seed="0", ballots_name="x.csv", ballots_file=b"", ballots_sha256="0" * 64,
+            labels_json="{}", result_json="{}", counted_by=world["account_official-A"],
+            counted_at=utcnow()))
+        session.commit()
+    before = snapshot(app)
+    for response in (post(client, voting["page"] + "/intrekken", full_ballot(voting)),
+                     post(client, voting["page"] + "/wissen",
+                          {"question_to_clear": str(q["ranked"]), "confirm": "y"})):
+        assert response.status_code == 400
+        assert "niet meer als er al geteld is" in page_text(response)
+    assert snapshot(app) == before
+
+
+def test_another_stadsdeel_cannot_correct(app, client, auth, voting) -> None:
+    login(client, auth)
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    auth.logout()
+    login(client, auth, "official-B")
+    before = snapshot(app)
+    assert client.get(voting["page"] + "/intrekken").status_code == 403
+    assert post(client, voting["page"] + "/intrekken", full_ballot(voting)).status_code == 403
+    assert post(client, voting["page"] + "/wissen", {
+        "question_to_clear": str(voting["questions"]["ranked"]), "confirm": "y"}).status_code == 403
+    assert snapshot(app) == before

@@ -105,6 +105,8 @@ ROUTES: dict[str, tuple[str, Any]] = {
     "paper.record_issued": ("official_of_A", "form"),
     "paper.record_ballot": ("official_of_A", "form"),  # round A1 is not voting: refused
     "paper.upload": ("official_of_A", "form"),
+    "paper.withdraw": ("official_of_A", "form"),
+    "paper.clear": ("official_of_A", "form"),
     "turnout.round_turnout": ("wijk_team_of_A1", None),
 }
 
