@@ -15,7 +15,6 @@ class Initiative(SQLModel, table=True):
 
     The cost is the sum of its ``CostLine`` amounts; ``cofinancing_cents`` is
     raised elsewhere and does not count against the wijk budget.
-    ``access_token_hash`` lets the initiators follow their initiative privately.
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -25,7 +24,6 @@ class Initiative(SQLModel, table=True):
     location: str = Field(default="", max_length=300)
     status: str = Field(default="submitted", max_length=20, index=True)
     cofinancing_cents: int = Field(default=0, sa_type=BigInteger)
-    access_token_hash: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(default_factory=utcnow)
 
 

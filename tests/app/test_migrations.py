@@ -72,3 +72,38 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app) -> None:
         session = get_session()
         assert session.exec(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.exec(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_dropping_a_column_keeps_every_row_and_reference(empty_database_url: str) -> None:
+    # 0007 rebuilds the initiative table on SQLite (batch mode) while cost lines and
+    # initiators of the demo refer to it, with foreign keys on.
+    from sqlmodel import Session, func, select
+
+    from app import create_app
+    from app.db import EXTENSION
+    from app.models import CostLine, Initiative
+    from app.services import demo
+    from tests.app.conftest import TEST_CONFIG
+
+    upgrade(empty_database_url, "0006")
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": empty_database_url})
+    engine = app.extensions[EXTENSION]
+    rows = select(Initiative.id, Initiative.title, Initiative.status).order_by(Initiative.id)
+    costed = select(func.count()).select_from(CostLine).join(
+        Initiative, CostLine.initiative_id == Initiative.id)
+    try:
+        with app.app_context(), Session(engine) as session:
+            demo.seed_if_empty(session)
+            before, lines = session.exec(rows).all(), session.exec(costed).one()
+        assert len(before) >= 8 and lines >= 8
+        engine.dispose()
+        upgrade(empty_database_url)
+        with app.app_context(), Session(engine) as session:
+            assert session.exec(rows).all() == before
+            assert session.exec(costed).one() == lines
+    finally:
+        engine.dispose()
+    assert "access_token_hash" not in {
+        column["name"] for column in inspect(engine).get_columns("initiative")}
+    engine.dispose()
+    assert schema_drift(empty_database_url) == []
