@@ -47,6 +47,14 @@ def _number(text: str) -> int | str:
     return text
 
 
+def _choice_set(picked: list[int | str]) -> list[int | str] | None:
+    """The choices of an approval or knapsack question, a set: sorted by id, so that one
+    ballot is always stored as one text (left as sent when not all are ids: refused)."""
+    if all(isinstance(value, int) for value in picked):
+        return sorted(picked) or None
+    return picked
+
+
 def rank_slots(item: BallotQuestion) -> int:
     """How many select boxes a ranked question shows (k, at most the number of options)."""
     k = item.question.max_choices or len(item.options)
@@ -71,7 +79,7 @@ def answers(data: MultiDict, items: list[BallotQuestion]) -> dict[int, Any]:
             picked = [data.get(f"{name}_{slot}", "") for slot in range(1, rank_slots(item) + 1)]
             found[qid] = [_number(v) for v in picked if v.strip()] or None
         elif kind in ("approval", "knapsack"):
-            found[qid] = [_number(v) for v in data.getlist(name) if v.strip()] or None
+            found[qid] = _choice_set([_number(v) for v in data.getlist(name) if v.strip()])
         elif kind == "points":
             given = {o.id: data.get(f"{name}_{o.id}", "") for o in item.options}
             found[qid] = {k: _number(v) for k, v in given.items() if v.strip()

@@ -494,3 +494,22 @@ def test_another_stadsdeel_cannot_correct(app, client, auth, voting) -> None:
     assert post(client, voting["page"] + "/wissen", {
         "question_to_clear": str(voting["questions"]["ranked"]), "confirm": "y"}).status_code == 403
     assert snapshot(app) == before
+
+
+def test_choices_are_stored_in_one_order_whatever_order_the_form_sends(app, client, auth,
+                                                                       voting) -> None:
+    # A ballot names its choices of an approval or knapsack question as a set: stored
+    # sorted by id, so that the same ballot is always the same text (and can be withdrawn).
+    login(client, auth)
+    q, i = voting["questions"], voting["initiatives"]
+    backwards = {**full_ballot(voting), f"q{q['knapsack']}": [i["Lantaarns"], i["Speeltuin"]],
+                 f"q{q['approval']}": [i["Lantaarns"], i["Bankjes"]]}
+    assert post(client, voting["page"] + "/stembiljet", backwards).status_code == 302
+    (ballot,) = paper_ballots(app, voting["round_id"])
+    stored = json.loads(ballot.answers)
+    assert stored[str(q["knapsack"])] == sorted([i["Lantaarns"], i["Speeltuin"]])
+    assert stored[str(q["approval"])] == sorted([i["Lantaarns"], i["Bankjes"]])
+    forwards = {**backwards, f"q{q['knapsack']}": [i["Speeltuin"], i["Lantaarns"]],
+                f"q{q['approval']}": [i["Bankjes"], i["Lantaarns"]]}
+    assert post(client, voting["page"] + "/intrekken", forwards).status_code == 302
+    assert paper_ballots(app, voting["round_id"]) == []
