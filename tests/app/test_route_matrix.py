@@ -9,6 +9,7 @@ that an action without fields gives), never a 500; the others a 403 or the login
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.sqlite_only
 
 ROLES = ("anonymous", "committee-A1", "committee-A2", "official-A", "official-B", "admin")
 LOGIN = "login"  # a redirect to the login page
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)  # every page's title is plain text
 
 # Who gets in (200 on GET) under each access rule; the rest get 403 or, anonymous, LOGIN.
 RULES: dict[str, set[str]] = {
@@ -186,7 +188,12 @@ def answers(app: Flask, world: dict[str, int], endpoint: str, role: str,
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     wrong = []
     if "GET" in rule.methods:
-        got, want = outcome(client.get(url)), expected_get(rule_name, role)
+        response = client.get(url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            title = TITLE.search(response.get_data(as_text=True))
+            if title is None or "<" in title.group(1):
+                wrong.append(f"GET {url} as {role}: no plain <title> ({title and title[1][:80]})")
+        got, want = outcome(response), expected_get(rule_name, role)
         if got != want:
             wrong.append(f"GET {url} as {role}: {got}, expected {want}")
     if on_post is not None:
