@@ -56,7 +56,8 @@ def _question_choices(items: list[ballots.BallotQuestion]) -> list[SelectChoice]
 
 
 def _page(stembureau_id: int, status: int = 200, **overrides: Any) -> tuple[str, int]:
-    """The stembureau's page: reconciliation, issued count, one ballot, CSV batch."""
+    """The stembureau's page: reconciliation, issued count, one ballot, CSV batch, and
+    the corrections (the link to withdraw a ballot, the form that clears a question)."""
     session = get_session()
     stembureau = session.get(Stembureau, stembureau_id)
     round_ = session.get(Round, stembureau.round_id)
@@ -193,6 +194,6 @@ def clear(stembureau_id: int) -> ResponseReturnValue:
     except ServiceError as error:
         form.form_errors.append(message(error))
         return _page(stembureau_id, 400, clear_form=form)
-    flash(_("%(count)s paper answers to this question have been removed. Record the "
-            "corrected ballots again.", count=removed), "info")
+    flash(_("Paper answers to this question removed: %(count)s. Record the corrected "
+            "ballots again.", count=removed), "info")
     return redirect(url_for(".stembureau", stembureau_id=stembureau_id))

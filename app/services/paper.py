@@ -1,4 +1,5 @@
-"""Paper ballots of a stembureau: recorded one at a time or as a CSV batch, and reconciled.
+"""Paper ballots of a stembureau: recorded one at a time or as a CSV batch, corrected, and
+reconciled.
 
 An official of the round's stadsdeel records the paper ballots while the round
 is voting or counting, until a count exists. A single ballot has an answer to
@@ -15,6 +16,10 @@ file), and only the rest become new rows. So the number of paper rows stays the
 number of ballot sheets, which is what the count and the turnout take as the
 number of ballots. Which answers of two files share a row is arbitrary (a tally
 per question carries no pairing); every rule counts each question on its own.
+
+Mistakes are corrected in the same period: one ballot is withdrawn by entering
+its answers again (a ballot has no order or author to name it by), and a
+question's answers of one stembureau are cleared to record its file again.
 
 The reconciliation compares, per stembureau, the number of ballots issued
 (uitgereikte stembiljetten, ``PaperIssued``) with those recorded per question.
@@ -47,6 +52,8 @@ MESSAGES.update({
                        "counting, and not once it has been counted."),
     "paper_issued_range": _l("Give a number of issued ballots between 0 and %(limit)s."),
     "paper_no_question": _l("Choose a question of this round."),
+    "paper_nothing_to_clear": _l("No paper answers to this question have been recorded at this "
+                                 "stembureau: there is nothing to remove."),
     "paper_no_match": _l("No paper ballot with exactly these answers has been recorded at this "
                          "stembureau. Nothing was withdrawn."),
 })
@@ -135,17 +142,6 @@ def _commit(session: Session, round_: Round, stembureau: Stembureau, touched: in
         raise
 
 
-def _check_ballot(session: Session, round_: Round, answers: Mapping[int, Any]) -> None:
-    """Raises unless paper ballots can be recorded now and ``answers`` make a valid ballot."""
-    _check_open(session, round_)
-    items = ballot_questions(session, round_)
-    if not items:
-        raise ServiceError("paper_no_question")
-    errors = check_answers(items, answers)
-    if errors:
-        raise BallotRejected(errors)
-
-
 def record_paper_ballot(session: Session, round_: Round, stembureau: Stembureau,
                         answers: Mapping[int, Any], actor_id: int | None) -> None:
     """Stores one paper ballot of a stembureau after checking every answer with its spec.
@@ -161,7 +157,13 @@ def record_paper_ballot(session: Session, round_: Round, stembureau: Stembureau,
         ServiceError: ``paper_closed`` (or ``busy``); BallotRejected when an answer is
             not valid, e.g. ``BallotRejected({3: BallotError("too_many", ...)})``.
     """
-    _check_ballot(session, round_, answers)
+    _check_open(session, round_)
+    items = ballot_questions(session, round_)
+    if not items:
+        raise ServiceError("paper_no_question")
+    errors = check_answers(items, answers)
+    if errors:
+        raise BallotRejected(errors)
     _store(session, round_, stembureau, [encode_answers(answers)], "paper.recorded", {},
            actor_id)
 
@@ -177,13 +179,28 @@ def withdraw_paper_ballot(session: Session, round_: Round, stembureau: Stemburea
 
     Raises:
         ServiceError: ``paper_closed``, ``paper_no_question``, ``paper_no_match`` (or
-            ``busy``); BallotRejected when the answers could not have been recorded.
+            ``busy``); BallotRejected when nothing matches and the answers break their
+            questions' rules (the reason is what the official needs to see then).
     """
-    _check_ballot(session, round_, answers)
-    match = session.exec(select(Ballot).where(
-        Ballot.stembureau_id == stembureau.id, Ballot.channel == "paper",
-        Ballot.answers == encode_answers(answers)).order_by(Ballot.id).limit(1)).first()
+    _check_open(session, round_)
+    items = ballot_questions(session, round_)
+    if not items:
+        raise ServiceError("paper_no_question")
+    # Matched before the rules are applied: a ballot recorded under an earlier budget
+    # (the wijk's inhabitants can change) must still be withdrawable.
+    match = None
+    try:
+        text = encode_answers(answers)
+    except (TypeError, ValueError):  # e.g. "abc" for points: no stored ballot holds it
+        pass
+    else:  # locked (PostgreSQL), so that a second request cannot delete it again
+        match = session.exec(select(Ballot).where(
+            Ballot.stembureau_id == stembureau.id, Ballot.channel == "paper",
+            Ballot.answers == text).order_by(Ballot.id).limit(1).with_for_update()).first()
     if match is None:
+        errors = check_answers(items, answers)
+        if errors:
+            raise BallotRejected(errors)
         raise ServiceError("paper_no_match")
     _remove(session, round_, stembureau, [match], [], "paper.withdrawn", {}, actor_id)
 
@@ -200,13 +217,15 @@ def clear_question(session: Session, round_: Round, stembureau: Stembureau, ques
         The number of answers removed, e.g. 412.
 
     Raises:
-        ServiceError: ``paper_closed``, ``paper_no_question`` (or ``busy``).
+        ServiceError: ``paper_closed``, ``paper_no_question``, ``paper_nothing_to_clear``
+            (or ``busy``).
     """
     _check_open(session, round_)
     key = str(question_item(session, round_, question_id).question.id)
     emptied, kept = [], []
+    # Locked (PostgreSQL): a CSV file recorded meanwhile fills these rows after, not during.
     for row in session.exec(select(Ballot).where(Ballot.stembureau_id == stembureau.id,
-                                                 Ballot.channel == "paper")):
+                                                 Ballot.channel == "paper").with_for_update()):
         answers = json.loads(row.answers)
         if key not in answers:
             continue
@@ -216,6 +235,8 @@ def clear_question(session: Session, round_: Round, stembureau: Stembureau, ques
             kept.append(row)
         else:
             emptied.append(row)
+    if not emptied and not kept:
+        raise ServiceError("paper_nothing_to_clear")
     _remove(session, round_, stembureau, emptied, kept, "paper.cleared",
             {"question": int(key)}, actor_id)
     return len(emptied) + len(kept)
@@ -274,7 +295,8 @@ def record_batch(session: Session, round_: Round, stembureau: Stembureau, questi
 def _without_answer(session: Session, stembureau_id: int, question_id: int) -> list[Ballot]:
     """The stembureau's paper ballots that do not answer ``question_id`` yet (by random id)."""
     rows = session.exec(select(Ballot).where(Ballot.stembureau_id == stembureau_id,
-                                             Ballot.channel == "paper").order_by(Ballot.id))
+                                             Ballot.channel == "paper")
+                        .order_by(Ballot.id).with_for_update())
     return [row for row in rows if str(question_id) not in json.loads(row.answers)]
 
 

@@ -75,8 +75,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app) -> None:
 
 
 def test_dropping_a_column_keeps_every_row_and_reference(empty_database_url: str) -> None:
-    # 0007 rebuilds the initiative table on SQLite (batch mode) while cost lines and
-    # initiators of the demo refer to it, with foreign keys on.
+    # 0007 drops a column of the initiative table, which cost lines and initiators of
+    # the demo refer to, with foreign keys on (a batch-mode copy of the table failed).
     from sqlmodel import Session, func, select
 
     from app import create_app

@@ -445,7 +445,7 @@ def test_clearing_a_question_removes_its_answers_to_record_them_again(app, clien
     response = post(client, voting["page"] + "/wissen",
                     {"question_to_clear": str(q["ranked"]), "confirm": "y"})
     assert response.status_code == 302
-    assert "4 papieren antwoorden op deze vraag zijn verwijderd" in page_text(
+    assert "Verwijderde papieren antwoorden op deze vraag: 4." in page_text(
         client.get(voting["page"]))
     # The three sheets of the file held only this answer and are gone; the full ballot
     # keeps its other answers.
@@ -512,4 +512,56 @@ def test_choices_are_stored_in_one_order_whatever_order_the_form_sends(app, clie
     forwards = {**backwards, f"q{q['knapsack']}": [i["Speeltuin"], i["Lantaarns"]],
                 f"q{q['approval']}": [i["Bankjes"], i["Lantaarns"]]}
     assert post(client, voting["page"] + "/intrekken", forwards).status_code == 302
+    assert paper_ballots(app, voting["round_id"]) == []
+
+
+@pytest.fixture
+def second_station(app: Flask, voting: dict[str, Any]) -> str:
+    """Another stembureau of the same round; returns its page."""
+    with Session(app.extensions[EXTENSION]) as session:
+        station = Stembureau(round_id=voting["round_id"], name="School De Es",
+                             address="Esweg 2")
+        session.add(station)
+        session.commit()
+        return f"/official/stembureaus/{station.id}/papier"
+
+
+def test_corrections_touch_only_their_own_stembureau(app, client, auth, voting,
+                                                     second_station) -> None:
+    login(client, auth)
+    q = voting["questions"]
+    for page in (voting["page"], second_station):
+        assert post(client, page + "/stembiljet", full_ballot(voting)).status_code == 302
+    other = {b.id: b.answers for b in paper_ballots(app, voting["round_id"])
+             if b.stembureau_id != voting["stembureau_id"]}
+    assert post(client, voting["page"] + "/intrekken", full_ballot(voting)).status_code == 302
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    assert post(client, voting["page"] + "/wissen", {
+        "question_to_clear": str(q["ranked"]), "confirm": "y"}).status_code == 302
+    left = {b.id: b.answers for b in paper_ballots(app, voting["round_id"])
+            if b.stembureau_id != voting["stembureau_id"]}
+    assert left == other
+
+
+def test_clearing_a_question_with_nothing_recorded_says_so(app, client, auth, voting) -> None:
+    login(client, auth)
+    assert upload(client, voting, "yesno", b"answer\nyes\n").status_code == 302
+    before = snapshot(app)
+    response = post(client, voting["page"] + "/wissen", {
+        "question_to_clear": str(voting["questions"]["ranked"]), "confirm": "y"})
+    assert response.status_code == 400
+    assert ("Op dit stembureau zijn geen papieren antwoorden op deze vraag vastgelegd: er is "
+            "niets te verwijderen." in page_text(response))
+    assert snapshot(app) == before and events(app, "paper.cleared") == []
+
+
+def test_a_ballot_recorded_under_a_larger_budget_can_still_be_withdrawn(app, client, auth,
+                                                                        voting) -> None:
+    login(client, auth)
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    # Speeltuin 3.000 + Lantaarns 1.000 fitted in 5.000; with 3.500 a new ballot would not.
+    set_round(app, voting["round_id"], budget_fixed_cents=350_000)
+    refused = post(client, voting["page"] + "/stembiljet", full_ballot(voting))
+    assert refused.status_code == 400 and "Te duur" in page_text(refused)
+    assert post(client, voting["page"] + "/intrekken", full_ballot(voting)).status_code == 302
     assert paper_ballots(app, voting["round_id"]) == []

@@ -86,8 +86,9 @@ def test_every_question_kind_on_one_ballot(app: Flask, client: FlaskClient,
     assert "Kies initiatieven die samen maximaal € 5.000,00 kosten" in page
     assert "Muurschildering (€ 3.200,00)" in page  # only the municipal share counts
     fields = {f"q{q['ranked']}_1": ids["Lantaarns"],
-              f"q{q['approval']}": [ids["Speeltuin"], ids["Bankjes"]],
-              f"q{q['knapsack']}": [ids["Speeltuin"], ids["Bankjes"]],
+              # sent against id order: a set of choices is stored sorted by id
+              f"q{q['approval']}": [ids["Bankjes"], ids["Speeltuin"]],
+              f"q{q['knapsack']}": [ids["Bankjes"], ids["Speeltuin"]],
               f"q{q['points']}_{ids['Speeltuin']}": "7",
               f"q{q['points']}_{ids['Bankjes']}": "3",
               f"q{q['points']}_{ids['Lantaarns']}": "0",
