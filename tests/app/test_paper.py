@@ -1,19 +1,25 @@
-"""Paper ballots: one at a time and as CSV batches, reconciliation, audit, hostile input."""
+"""Paper ballots: one at a time and as CSV batches, corrections, reconciliation, audit,
+hostile input."""
 
 from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from app.db import EXTENSION
+from app.forms.vote import answers
 from app.models import AuditEvent, Ballot, Question, QuestionCount, Round, Stembureau, utcnow
 from app.services import paper
+from app.services.ballots import ballot_questions
+from app.services.errors import ServiceError
 from tests.app.conftest import AuthActions, csrf_token, page_text, snapshot
 from tests.app.vote_world import open_round, set_round
 
@@ -565,3 +571,44 @@ def test_a_ballot_recorded_under_a_larger_budget_can_still_be_withdrawn(app, cli
     assert refused.status_code == 400 and "Te duur" in page_text(refused)
     assert post(client, voting["page"] + "/intrekken", full_ballot(voting)).status_code == 302
     assert paper_ballots(app, voting["round_id"]) == []
+
+
+@pytest.mark.postgres_only
+def test_two_withdrawals_of_one_ballot_at_once_remove_it_once(app, client, auth, voting,
+                                                              monkeypatch) -> None:
+    # The first withdrawal holds its transaction open (a slow audit write); the second,
+    # meanwhile, must not delete the same row again and report success a second time.
+    login(client, auth)
+    assert post(client, voting["page"] + "/stembiljet", full_ballot(voting)).status_code == 302
+    record, slow = paper.audit.record, threading.Event()
+
+    def slow_record(*args: Any, **kwargs: Any) -> None:
+        record(*args, **kwargs)
+        if not slow.is_set():
+            slow.set()
+            time.sleep(0.5)
+
+    monkeypatch.setattr(paper.audit, "record", slow_record)
+    outcomes: list[str] = []
+
+    def withdraw() -> None:
+        with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+            round_ = session.get(Round, voting["round_id"])
+            station = session.get(Stembureau, voting["stembureau_id"])
+            items = ballot_questions(session, round_)
+            with app.test_request_context(data=full_ballot(voting), method="POST"):
+                given = answers(request.form, items)
+            try:
+                paper.withdraw_paper_ballot(session, round_, station, given, None)
+                outcomes.append("withdrawn")
+            except ServiceError as error:
+                outcomes.append(error.code)
+
+    first = threading.Thread(target=withdraw)
+    first.start()
+    assert slow.wait(10)
+    withdraw()
+    first.join(10)
+    assert sorted(outcomes) == ["paper_no_match", "withdrawn"]
+    assert paper_ballots(app, voting["round_id"]) == []
+    assert len(events(app, "paper.withdrawn")) == 1
