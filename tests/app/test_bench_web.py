@@ -1,0 +1,44 @@
+"""scripts/bench_web end to end, briefly: it serves, votes, audits and prints its line.
+
+Not a timed test (the figures live in the README): a short run with few voters must
+confirm ballots, find nothing lost or duplicated in the database, and end with the
+machine-readable line, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LAST_LINE = re.compile(r"^ballots_per_s=(\d+\.\d) p99_ms=(\d+) lost=(\d+) duplicate=(\d+)$")
+
+
+@pytest.mark.slow
+def test_a_short_run_votes_audits_and_prints_its_line(backend: str,
+                                                      empty_database_url: str) -> None:
+    env = {**os.environ, "WIJKSTEM_DATABASE_URL": empty_database_url}
+    command = [sys.executable, str(ROOT / "scripts" / "bench_web.py"), "--seconds", "3",
+               "--voters", "20", "--codes", "3000"]
+    if backend == "postgres":
+        command.append("--postgres")  # on the test cluster's empty database
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=240)
+    lines = done.stdout.strip().splitlines()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"database: {'postgresql' if backend == 'postgres' else 'sqlite'}" in lines[0]
+    match = LAST_LINE.match(lines[-1])
+    assert match, lines[-1]
+    rate, _p99, lost, duplicate = match.groups()
+    assert float(rate) > 0 and (lost, duplicate) == ("0", "0")
+    audit = next(line for line in lines if line.startswith("audit:"))
+    found = [int(n) for n in re.findall(r"\d+", audit)]
+    ballots, confirmations, used, not_used, used_unconfirmed = found
+    assert ballots == confirmations == used > 0 and not_used == used_unconfirmed == 0
+    assert "errors: 0" in lines
+    assert any(line.startswith("other steps, p50/p99: GET /stemmen ") for line in lines)
