@@ -231,7 +231,7 @@ def clear_question(session: Session, round_: Round, stembureau: Stembureau, ques
             continue
         del answers[key]
         if answers:
-            row.answers = json.dumps(answers, sort_keys=True, separators=(",", ":"))
+            row.answers = encode_answers({int(k): v for k, v in answers.items()})
             kept.append(row)
         else:
             emptied.append(row)
