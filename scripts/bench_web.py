@@ -1,12 +1,14 @@
 """Voting-day load benchmark: real HTTP against the app as ./scripts/run serves it.
 
-Starts ``python -m app.serve`` (granian, 2 workers x 4 threads) on a fresh instance
+Starts ``python -m app.serve`` (granian, 2 workers x 2 threads) on a fresh instance
 folder and database (SQLite, or PostgreSQL with ``--postgres``), creates a
 Wijktop-3 round in its voting phase with fresh stemcodes through the app's
 services, then lets ``--voters`` concurrent residents vote over 127.0.0.1 for
 ``--seconds``: each follows the link printed on the letter, which opens the
 ballot, casts (with the page's CSRF token) and follows the confirmation
-(``--typed``: code page, typed code, ballot, review, cast, confirmation). Afterwards the database is
+(``--typed``: code page, typed code, ballot, review, cast, confirmation). By default
+nobody pauses (the server's ceiling); ``--think S`` lets each voter take on average
+``S`` seconds to fill in the ballot before casting. Afterwards the database is
 audited: ballots stored = confirmations received = codes marked used, every
 confirmed code used, none twice. The last line is machine-readable:
 ``ballots_per_s=<n> p99_ms=<n> lost=<n> duplicate=<n>``.
@@ -292,8 +294,10 @@ class Voter:
     """
 
     def __init__(self, base: str, bench: BenchRound, tally: Tally,
-                 connector: aiohttp.BaseConnector, seed: int, typed: bool = False) -> None:
+                 connector: aiohttp.BaseConnector, seed: int, typed: bool = False,
+                 think: float = 0.0) -> None:
         self.base, self.bench, self.tally, self.typed = base, bench, tally, typed
+        self.think = think  # mean seconds spent filling in the ballot
         self.random = random.Random(seed)
         self.http = aiohttp.ClientSession(
             connector=connector, connector_owner=False,
@@ -351,6 +355,8 @@ class Voter:
             else:  # the letter's link opens the ballot at once
                 body, _ = await self._page("GET", "/stemmen", 200, params={"code": code})
                 token = self._token(body, "/stemmen?code=")
+            if self.think:  # reading and filling in: exponential, as people differ
+                await asyncio.sleep(self.random.expovariate(1 / self.think))
             for _attempt in range(retries):
                 started = time.perf_counter()
                 try:
@@ -381,17 +387,21 @@ class Voter:
 
 async def drive(base: str, bench: BenchRound, voters: int, seconds: float, tally: Tally,
                 until: Callable[[], bool] | None = None,
-                typed: bool = False) -> tuple[float, float]:
+                typed: bool = False, think: float = 0.0) -> tuple[float, float]:
     """Runs ``voters`` concurrent voters until ``seconds`` pass, ``until()`` or no codes left."""
-    # Idle connections are dropped after 1 s, before a server's keep-alive closes them
-    # (gunicorn's: 2 s): reusing a connection the server is closing would fail a POST.
-    connector = aiohttp.TCPConnector(limit=voters, limit_per_host=voters, keepalive_timeout=1)
+    # Idle connections are dropped after 10 s, well before granian closes them (it waits
+    # 30 s for a request's headers): reusing a connection the server is closing would
+    # fail a POST. A voter filling in the ballot (--think) keeps its connection, as a
+    # browser does.
+    connector = aiohttp.TCPConnector(limit=voters, limit_per_host=voters, keepalive_timeout=10)
     codes = iter(bench.codes)
     stop_at = time.monotonic() + seconds
 
     async def resident(number: int) -> None:
-        voter = Voter(base, bench, tally, connector, seed=number, typed=typed)
+        voter = Voter(base, bench, tally, connector, seed=number, typed=typed, think=think)
         try:
+            if think:  # residents do not all open their letters at the same instant
+                await asyncio.sleep(voter.random.uniform(0, think))
             while time.monotonic() < stop_at and not (until and until()):
                 code = next(codes, None)
                 if code is None:
@@ -498,6 +508,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--typed", action="store_true",
                         help="type the code and review the ballot (six requests per voter) "
                              "instead of following the letter's link (three)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a voter takes to fill in the ballot before "
+                             "casting, exponentially distributed (0: nobody pauses)")
     parser.add_argument("--codes", type=int,
                         help="stemcodes to issue (default: enough for 600 ballots/s)")
     return parser.parse_args(argv)
@@ -531,7 +544,9 @@ def main(argv: list[str] | None = None) -> int:
               "voter comes from 127.0.0.1 (the default is 60 per minute per address)")
         flow = ("code page, typed code, ballot, review, cast, confirmation" if args.typed
                 else "letter link opens the ballot, cast, confirmation")
-        print(f"load: {args.voters} concurrent voters for {args.seconds:g} s ({flow}); "
+        pace = (f"each filling in the ballot for {args.think:g} s on average" if args.think
+                else "nobody pauses")
+        print(f"load: {args.voters} concurrent voters for {args.seconds:g} s ({flow}; {pace}); "
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
               f"speed gauge before: {speed_gauge():.0f} ms", flush=True)
         tally = Tally()
@@ -541,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
                       time.process_time())
         with collector_paused():
             started, ended = asyncio.run(drive(server.base, bench, args.voters, args.seconds,
-                                               tally, typed=args.typed))
+                                               tally, typed=args.typed, think=args.think))
         cpu_after = (tree_cpu(server.process.pid), postgres and tree_cpu(postgres.pid()),
                      time.process_time())
         load = os.getloadavg()
@@ -551,11 +566,16 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
         if postgres is not None:
             postgres.stop()
-    elapsed = ended - started
-    rate = len(tally.confirmed) / elapsed if elapsed else 0.0
-    rates = windows(tally.finished_at, started, ended)
+    # The rate counts the ballots confirmed while the load ran: voters still filling in
+    # when it stops (--think) finish afterwards, and are audited, but not timed.
+    elapsed = min(ended, started + args.seconds) - started
+    in_time = sum(t <= started + elapsed for t in tally.finished_at)
+    rate = in_time / elapsed if elapsed else 0.0
+    rates = windows(tally.finished_at, started, started + elapsed)
     p50, p95, p99 = (percentile(tally.cast_ms, q) for q in (50, 95, 99))
-    print(f"ballots accepted: {len(tally.confirmed)} in {elapsed:.1f} s = {rate:.1f} per second"
+    print(f"ballots accepted: {in_time} in {elapsed:.1f} s = {rate:.1f} per second"
+          + (f", {len(tally.confirmed) - in_time} more while the last voters finished"
+             if len(tally.confirmed) > in_time else "")
           + (f" (10 s windows: min {min(rates):.0f}, max {max(rates):.0f})" if rates else ""))
     print(f"cast request latency: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms "
           f"({len(tally.cast_ms)} cast requests, {tally.busy} answered 503 busy and retried)")
