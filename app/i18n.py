@@ -1,8 +1,40 @@
 """Dutch by default, English on request: one mechanism, Flask-Babel with gettext."""
 
+import os
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request, session
 
 from app.extensions import babel
+
+# The catalogues: messages.po is kept in git, messages.mo is compiled from it.
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def compile_catalogs(folder: Path | None = None) -> list[Path]:
+    """Compiles every ``messages.po`` below ``folder`` (default ``TRANSLATIONS``) whose
+    ``.mo`` is missing or older; returns the ``.mo`` files written.
+
+    Without its ``.mo`` Flask-Babel shows the English of the code: ``python -m
+    app.serve`` and the test suite call this before anything is shown. Each file is
+    written under a temporary name and renamed, so processes starting together (test
+    workers, server workers) never read half a catalogue.
+    """
+    written = []
+    for po_path in sorted((folder or TRANSLATIONS).glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as handle:
+            write_mo(handle, catalog)
+        os.replace(partial, mo_path)
+        written.append(mo_path)
+    return written
 
 
 def select_locale() -> str:

@@ -29,7 +29,7 @@ from flask import Flask
 from granian.constants import Interfaces
 from granian.server import Server
 
-from app import create_app, demo_codes, migrate
+from app import create_app, demo_codes, i18n, migrate
 from app.db import EXTENSION, get_session
 from app.services import demo
 
@@ -63,6 +63,7 @@ def prepare() -> tuple[str, bool, list[str]]:
         The base URL, whether the demo was seeded just now, and the demo stemcodes
         issued with it (they are stored hashed: this is the only time they can be shown).
     """
+    i18n.compile_catalogs()  # a fresh checkout has only the .po: without this, English
     app = create_app()
     migrate.upgrade(app.config["DATABASE_URL"])
     with app.app_context():

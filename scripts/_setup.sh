@@ -34,7 +34,3 @@ ensure_venv() {
     fi
     export PATH="$VENV/bin:$PATH"
 }
-
-compile_translations() {
-    "$VENV/bin/pybabel" compile -q -d "$ROOT/app/translations" 2>/dev/null || true
-}

@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -35,11 +33,11 @@ from sqlmodel import Session
 
 from app import create_app, migrate
 from app.db import EXTENSION
+from app.i18n import compile_catalogs
 from app.models import CostLine, Initiative, Initiator, Stadsdeel, Wijk
 from app.services import accounts, rounds
 
 PASSWORD = "test-password-123"
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
 
 TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
@@ -77,16 +75,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations() -> None:
     """Compiles the .po catalogues to .mo (they are not committed) so tests see Dutch."""
-    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle)
-        partial = mo_path.with_suffix(f".mo.{os.getpid()}")
-        with partial.open("wb") as handle:
-            write_mo(handle, catalog)
-        os.replace(partial, mo_path)  # atomic: xdist workers may race here
+    compile_catalogs()
 
 
 def seed_world(app: Flask) -> dict[str, int]:

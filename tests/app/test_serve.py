@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gettext
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app import serve
+from app import i18n, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK_CODE = "ZZZZ-ZZZZ-ZZZ2"
@@ -79,3 +81,39 @@ def test_serve_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
 def test_no_access_log_unless_asked_for() -> None:
     assert not serve.server(8000, 2, 4, access_log=False).log_access
     assert serve.server(8000, 2, 4, access_log=True).log_access
+
+
+def only_the_po(tmp_path: Path) -> Path:
+    """A copy of the translations folder as a fresh checkout has it: no .mo files."""
+    folder = tmp_path / "translations"
+    for po_path in i18n.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        target = folder / po_path.relative_to(i18n.TRANSLATIONS)
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(po_path, target)
+    return folder
+
+
+def test_catalogues_are_compiled_when_missing_or_older_than_their_po(tmp_path: Path) -> None:
+    folder = only_the_po(tmp_path)
+    mo_path = folder / "nl" / "LC_MESSAGES" / "messages.mo"
+    assert i18n.compile_catalogs(folder) == [mo_path]
+    with mo_path.open("rb") as handle:
+        dutch = gettext.GNUTranslations(handle)
+    assert dutch.gettext("Vote with your voting code") == "Stemmen met uw stemcode"
+    assert i18n.compile_catalogs(folder) == []  # up to date: left alone
+    po_path = mo_path.with_suffix(".po")
+    os.utime(po_path, (time.time() + 10, time.time() + 10))
+    assert i18n.compile_catalogs(folder) == [mo_path]
+
+
+def test_serve_compiles_the_catalogues_of_a_fresh_checkout(tmp_path: Path,
+                                                           monkeypatch) -> None:
+    # The run script's own compile step never worked (pybabel refused its -q): a fresh
+    # checkout served every page in English.
+    folder = only_the_po(tmp_path)
+    monkeypatch.setattr(i18n, "TRANSLATIONS", folder)
+    monkeypatch.setenv("WIJKSTEM_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("WIJKSTEM_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.delenv("WIJKSTEM_SECRET_KEY", raising=False)
+    serve.prepare()
+    assert (folder / "nl" / "LC_MESSAGES" / "messages.mo").stat().st_size > 10_000
