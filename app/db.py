@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -22,6 +23,14 @@ LOCK_TIMEOUT = 30.0
 # the connections then in use one "try again" page; the pool then reconnects.
 # Config DATABASE_PING_AFTER_IDLE overrides it (0: ping at every checkout).
 PING_AFTER_IDLE = 5.0
+# Seconds to reach a PostgreSQL server before the request gives up (the voter gets
+# the "try again" page). libpq's default is to wait for an answer forever, so a server
+# that hangs or sits behind a firewall dropping packets would hold every worker
+# thread: the whole site would stop answering. Config DATABASE_CONNECT_TIMEOUT.
+CONNECT_TIMEOUT = 5
+# A connection in use whose server stops acknowledging what is sent is dropped after
+# this many milliseconds (TCP_USER_TIMEOUT) instead of the kernel's ~15 minutes.
+TCP_USER_TIMEOUT_MS = 10_000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = 30000) -> None:
@@ -35,7 +44,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = 30000) -
 
 
 def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
-                ping_after_idle: float = PING_AFTER_IDLE, **options: Any) -> Engine:
+                ping_after_idle: float = PING_AFTER_IDLE,
+                connect_timeout: float = CONNECT_TIMEOUT, **options: Any) -> Engine:
     """Engine for a database URL; SQLite gets its pragmas on every new connection.
 
     Args:
@@ -44,6 +54,8 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
             lock_timeout) before the statement fails with an OperationalError.
         ping_after_idle: seconds a pooled connection to a server database may lie
             idle before it is pinged on checkout.
+        connect_timeout: seconds to connect to a PostgreSQL server (whole seconds,
+            at least 1, as libpq counts them).
         options: passed to ``create_engine``.
 
     Returns:
@@ -62,7 +74,11 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
         event.listen(engine, "connect", pragmas)
         return engine
     if url.startswith("postgresql"):
-        options.setdefault("connect_args", {"options": f"-c lock_timeout={busy_ms}"})
+        options["connect_args"] = {
+            "options": f"-c lock_timeout={busy_ms}",
+            "connect_timeout": max(1, math.ceil(connect_timeout)),
+            "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+            **options.get("connect_args", {})}
     engine = create_engine(url, **options)
     _ping_when_idle(engine, ping_after_idle)
     return engine
@@ -125,6 +141,13 @@ def statements_commit_alone() -> None:
     g.db_autocommit = True
 
 
+def rollback_request_session() -> None:
+    """Rolls back the request's session if it has one; never opens one (an error page
+    for an unreachable database must not try to connect again)."""
+    if "db_session" in g:
+        g.db_session.rollback()
+
+
 def close_session(_exc: BaseException | None = None) -> None:
     """Closes the request's session, rolling back anything uncommitted, and hands its
     connection back to the pool."""
@@ -141,5 +164,6 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = make_engine(
         app.config["DATABASE_URL"],
         lock_timeout=float(app.config.get("DATABASE_LOCK_TIMEOUT", LOCK_TIMEOUT)),
-        ping_after_idle=float(app.config.get("DATABASE_PING_AFTER_IDLE", PING_AFTER_IDLE)))
+        ping_after_idle=float(app.config.get("DATABASE_PING_AFTER_IDLE", PING_AFTER_IDLE)),
+        connect_timeout=float(app.config.get("DATABASE_CONNECT_TIMEOUT", CONNECT_TIMEOUT)))
     app.teardown_appcontext(close_session)

@@ -1,10 +1,14 @@
 """Friendly error pages in the user's language; never a traceback."""
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
+
+from app.db import rollback_request_session
 
 MESSAGES = {
     400: (_l("Bad request"),
@@ -16,6 +20,8 @@ MESSAGES = {
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a moment and try again.")),
     500: (_l("Something went wrong"),
           _l("Something went wrong on our side. Please try again later.")),
+    503: (_l("Try again in a moment"),
+          _l("Wijkstem cannot reach its database right now. Please try again in a moment.")),
 }
 CSRF_MESSAGE = _l("The form has expired or was not sent from this site. Please try again.")
 
@@ -58,6 +64,22 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
     return render_error(500)
 
 
+def handle_database_unavailable(error: Exception) -> tuple[str, int]:
+    """The database could not be reached, timed out or is locked: a 503 "try again" page
+    (nothing was written: the request's transaction is rolled back), one line in the log.
+
+    Flask-Login would ask the database again for the page's menu; a visitor whose
+    account was not loaded yet sees the page as a guest.
+    """
+    rollback_request_session()
+    if "_login_user" not in g:
+        g._login_user = current_app.login_manager.anonymous_user()
+    cause = getattr(error, "orig", None) or error
+    current_app.logger.error("database unavailable on %s %s: %s: %s", request.method,
+                             request.path, type(cause).__name__, str(cause).split("\n")[0])
+    return render_error(503)
+
+
 def init_app(app: Flask) -> None:
     """Registers the error handlers and the bounded int converter."""
     app.url_map.converters["int"] = DatabaseIntConverter
@@ -65,3 +87,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(PoolTimeoutError, handle_database_unavailable)

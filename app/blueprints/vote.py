@@ -29,7 +29,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
-from app.db import get_session, statements_commit_alone
+from app.db import get_session, rollback_request_session, statements_commit_alone
 from app.errors import render_error
 from app.forms.vote import BallotForm, CodeForm, answers, ballot_fields, rank_slots
 from app.models import Round, Wijk
@@ -71,7 +71,7 @@ def database_busy(_error: OperationalError) -> tuple[str, int]:
     ``cast_ballot`` maps this itself; here it covers the reads of the other steps
     (e.g. a PostgreSQL table lock that outlasts ``DATABASE_LOCK_TIMEOUT``).
     """
-    get_session().rollback()
+    rollback_request_session()
     if request.endpoint == "vote.cast":
         return problem(ServiceError("busy"), ballot_fields(request.form))
     return render_error(503, message(ServiceError("busy")))

@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import shutil
+import socket
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +235,49 @@ def test_cast_waits_for_a_short_lock_instead_of_failing(short_app, database, wor
     assert response.status_code == 302
     counts = round_counts(database[0], vote["round_id"])
     assert counts["ballots"] == counts["used"] == 1
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A port that accepts TCP connections and never answers: a database server that
+    hangs, or one behind a firewall that swallows its answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A port nobody listens on: a database server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    yield port
+
+
+@pytest.mark.parametrize("server", [silent_server, closed_port])
+@pytest.mark.parametrize("path,staff", [("/stemmen?code=2345-6789-ABCD", False),
+                                        ("/ronde/1", False), ("/official/", True)])
+def test_a_postgres_server_that_is_down_or_silent_gives_try_again_in_seconds(
+        server, path: str, staff: bool) -> None:
+    with server() as port:
+        app = create_app({**TEST_CONFIG, "DATABASE_CONNECT_TIMEOUT": 1,
+                          "DATABASE_URL": f"postgresql+psycopg://wijkstem@127.0.0.1:{port}/x"})
+        client = app.test_client()
+        if staff:  # a logged-in official: loading the account needs the database too
+            with client.session_transaction() as session:
+                session["_user_id"], session["_fresh"] = "1", True
+        started = time.monotonic()
+        response = client.get(path)
+        waited = time.monotonic() - started
+        app.extensions[EXTENSION].dispose()
+    assert response.status_code == 503, response.status_code
+    assert "opnieuw" in page_text(response)
+    assert waited < 5  # libpq alone waits for a silent server's answer forever
 
 
 # --- (c) backup, restore, count again ------------------------------------------------------
