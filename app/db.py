@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 import time
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InvalidatePoolError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlmodel import Session, create_engine
 
 EXTENSION = "wijkstem_db"
@@ -28,9 +30,14 @@ PING_AFTER_IDLE = 5.0
 # that hangs or sits behind a firewall dropping packets would hold every worker
 # thread: the whole site would stop answering. Config DATABASE_CONNECT_TIMEOUT.
 CONNECT_TIMEOUT = 5
-# A connection in use whose server stops acknowledging what is sent is dropped after
-# this many milliseconds (TCP_USER_TIMEOUT) instead of the kernel's ~15 minutes.
-TCP_USER_TIMEOUT_MS = 10_000
+# A connection in use is dropped when its server falls silent on the network: data
+# sent and not acknowledged for 10 s (TCP_USER_TIMEOUT), or no answer to the kernel's
+# keep-alive probes after 5 + 3 x 2 s of silence, instead of the kernel's ~15 minutes
+# (two hours for an idle one). A server machine that still answers on the network
+# while its database hangs is not caught by these. libpq (psycopg) parameters; a value
+# given in the database URL's query string wins.
+SERVER_SILENCE = {"tcp_user_timeout": 10_000, "keepalives": 1, "keepalives_idle": 5,
+                  "keepalives_interval": 2, "keepalives_count": 3}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = 30000) -> None:
@@ -54,8 +61,8 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
             lock_timeout) before the statement fails with an OperationalError.
         ping_after_idle: seconds a pooled connection to a server database may lie
             idle before it is pinged on checkout.
-        connect_timeout: seconds to connect to a PostgreSQL server (whole seconds,
-            at least 1, as libpq counts them).
+        connect_timeout: seconds to connect to a PostgreSQL server (whole seconds;
+            psycopg waits at least 2).
         options: passed to ``create_engine``.
 
     Returns:
@@ -74,11 +81,11 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
         event.listen(engine, "connect", pragmas)
         return engine
     if url.startswith("postgresql"):
-        options["connect_args"] = {
-            "options": f"-c lock_timeout={busy_ms}",
-            "connect_timeout": max(1, math.ceil(connect_timeout)),
-            "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
-            **options.get("connect_args", {})}
+        defaults = {"options": f"-c lock_timeout={busy_ms}",
+                    "connect_timeout": max(1, math.ceil(connect_timeout)), **SERVER_SILENCE}
+        in_url = make_url(url).query
+        options["connect_args"] = {**{k: v for k, v in defaults.items() if k not in in_url},
+                                   **options.get("connect_args", {})}
     engine = create_engine(url, **options)
     _ping_when_idle(engine, ping_after_idle)
     return engine
@@ -103,6 +110,21 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:  # any failure: the pool connects anew
             raise InvalidatePoolError("idle connection did not answer a ping") from error
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when a database error means "not now": the server is unreachable or timed
+    out, a lock was not granted in time, or the pool had no connection to spare. False
+    for faults of the code or the schema (SQLite reports a missing table as an
+    OperationalError too; PostgreSQL as a ProgrammingError)."""
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if error.connection_invalidated or not isinstance(error.orig, sqlite3.Error):
+        return True  # psycopg's OperationalError: the server or the network
+    text = str(error.orig).lower()
+    return any(sign in text for sign in ("locked", "busy", "unable to open", "disk i/o"))
 
 
 def get_engine() -> Engine:

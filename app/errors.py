@@ -8,7 +8,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
-from app.db import rollback_request_session
+from app.db import is_unavailable, rollback_request_session
 
 MESSAGES = {
     400: (_l("Bad request"),
@@ -21,8 +21,10 @@ MESSAGES = {
     500: (_l("Something went wrong"),
           _l("Something went wrong on our side. Please try again later.")),
     503: (_l("Try again in a moment"),
-          _l("Wijkstem cannot reach its database right now. Please try again in a moment.")),
+          _l("Wijkstem cannot reach its database right now, or it is too busy. "
+             "Please try again in a moment.")),
 }
+RETRY_AFTER = {"Retry-After": "5"}  # seconds, for a 503
 CSRF_MESSAGE = _l("The form has expired or was not sent from this site. Please try again.")
 
 
@@ -64,20 +66,30 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
     return render_error(500)
 
 
-def handle_database_unavailable(error: Exception) -> tuple[str, int]:
-    """The database could not be reached, timed out or is locked: a 503 "try again" page
-    (nothing was written: the request's transaction is rolled back), one line in the log.
+def after_database_failure(error: Exception) -> None:
+    """Prepares an error page after a database failure: rolls back what the request
+    did, shows the page as to a guest, and logs one line (no traceback: an outage
+    would fill the log).
 
-    Flask-Login would ask the database again for the page's menu; a visitor whose
-    account was not loaded yet sees the page as a guest.
+    The page's menu asks Flask-Login for the account, which would ask the database
+    again, or refresh an account the rollback expired: with the database gone that
+    failed inside the error handler, a 500.
     """
     rollback_request_session()
-    if "_login_user" not in g:
-        g._login_user = current_app.login_manager.anonymous_user()
+    g._login_user = current_app.login_manager.anonymous_user()
     cause = getattr(error, "orig", None) or error
     current_app.logger.error("database unavailable on %s %s: %s: %s", request.method,
                              request.path, type(cause).__name__, str(cause).split("\n")[0])
-    return render_error(503)
+
+
+def handle_database_error(error: Exception) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+    """The database unreachable, timed out, locked or out of connections: a 503 "try
+    again" page. Any other database error is a fault: the 500 page, with its traceback
+    in the log."""
+    if not is_unavailable(error):
+        return handle_unexpected(error)
+    after_database_failure(error)
+    return (*render_error(503), RETRY_AFTER)
 
 
 def init_app(app: Flask) -> None:
@@ -87,5 +99,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)
-    app.register_error_handler(OperationalError, handle_database_unavailable)
-    app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
+    app.register_error_handler(OperationalError, handle_database_error)
+    app.register_error_handler(PoolTimeoutError, handle_database_error)

@@ -1,5 +1,6 @@
 """Dutch by default, English on request: one mechanism, Flask-Babel with gettext."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -30,9 +31,14 @@ def compile_catalogs(folder: Path | None = None) -> list[Path]:
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
         partial = mo_path.with_suffix(f".mo.{os.getpid()}")
-        with partial.open("wb") as handle:
-            write_mo(handle, catalog)
-        os.replace(partial, mo_path)
+        try:
+            with partial.open("wb") as handle:
+                write_mo(handle, catalog)
+            os.replace(partial, mo_path)
+        except OSError as error:  # e.g. installed read-only: serve what is there
+            logging.getLogger(__name__).warning("cannot compile %s: %s", po_path, error)
+            partial.unlink(missing_ok=True)
+            continue
         written.append(mo_path)
     return written
 

@@ -29,8 +29,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
-from app.db import get_session, rollback_request_session, statements_commit_alone
-from app.errors import render_error
+from app.db import get_session, is_unavailable, statements_commit_alone
+from app.errors import RETRY_AFTER, after_database_failure, handle_unexpected, render_error
 from app.forms.vote import BallotForm, CodeForm, answers, ballot_fields, rank_slots
 from app.models import Round, Wijk
 from app.ratelimit import rate_limited
@@ -65,16 +65,18 @@ def no_store(response: Any) -> Any:
 
 
 @bp.errorhandler(OperationalError)
-def database_busy(_error: OperationalError) -> tuple[str, int]:
+def database_busy(error: OperationalError) -> Any:
     """Database locked or unreachable for a moment: 503 "try again"; the code stays unused.
 
     ``cast_ballot`` maps this itself; here it covers the reads of the other steps
     (e.g. a PostgreSQL table lock that outlasts ``DATABASE_LOCK_TIMEOUT``).
     """
-    rollback_request_session()
+    if not is_unavailable(error):
+        return handle_unexpected(error)
+    after_database_failure(error)
     if request.endpoint == "vote.cast":
-        return problem(ServiceError("busy"), ballot_fields(request.form))
-    return render_error(503, message(ServiceError("busy")))
+        return (*problem(ServiceError("busy"), ballot_fields(request.form)), RETRY_AFTER)
+    return (*render_error(503, message(ServiceError("busy"))), RETRY_AFTER)
 
 
 def problem(error: ServiceError, fields: list | None = None) -> tuple[str, int]:

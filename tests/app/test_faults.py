@@ -148,7 +148,7 @@ def short_app(database: tuple[str, dict[str, int]]) -> Iterator[Flask]:
 class HeldLock:
     """Another connection holding the database (SQLite) or the stemcode table (PostgreSQL)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, table: str = "stemcode") -> None:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             self.connection: Any = sqlite3.connect(parsed.database, isolation_level=None,
@@ -159,7 +159,7 @@ class HeldLock:
             self.engine = create_engine(url)
             self.connection = self.engine.connect()
             self.transaction = self.connection.begin()
-            self.connection.execute(text("LOCK TABLE stemcode IN ACCESS EXCLUSIVE MODE"))
+            self.connection.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
             self.release = self._release_postgres
 
     def _release_postgres(self) -> None:
@@ -265,7 +265,7 @@ def closed_port() -> Iterator[int]:
 def test_a_postgres_server_that_is_down_or_silent_gives_try_again_in_seconds(
         server, path: str, staff: bool) -> None:
     with server() as port:
-        app = create_app({**TEST_CONFIG, "DATABASE_CONNECT_TIMEOUT": 1,
+        app = create_app({**TEST_CONFIG, "DATABASE_CONNECT_TIMEOUT": 2,  # psycopg's least
                           "DATABASE_URL": f"postgresql+psycopg://wijkstem@127.0.0.1:{port}/x"})
         client = app.test_client()
         if staff:  # a logged-in official: loading the account needs the database too
@@ -276,8 +276,35 @@ def test_a_postgres_server_that_is_down_or_silent_gives_try_again_in_seconds(
         waited = time.monotonic() - started
         app.extensions[EXTENSION].dispose()
     assert response.status_code == 503, response.status_code
-    assert "opnieuw" in page_text(response)
-    assert waited < 5  # libpq alone waits for a silent server's answer forever
+    assert "opnieuw" in page_text(response) and response.headers["Retry-After"] == "5"
+    assert waited < 6  # libpq alone waits for a silent server's answer forever
+
+
+@pytest.mark.postgres_only
+def test_a_lock_timeout_after_the_account_was_loaded_gives_try_again(short_app, database,
+                                                                     world) -> None:
+    # A staff page had no handler for database errors (a 500). The error page is shown
+    # as to a guest: the rollback expired the account, and reloading it for the menu
+    # would need the database again (with the server gone, a failure inside the handler).
+    client = short_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(world["account_official-A"]), True
+    assert client.get("/official/").status_code == 200
+    lock = HeldLock(database[0], table="round")
+    try:
+        response = client.get("/official/")
+    finally:
+        lock.release()
+    assert response.status_code == 503 and "opnieuw" in page_text(response)
+    assert client.get("/official/").status_code == 200  # and all is well again
+
+
+@pytest.mark.sqlite_only
+def test_a_missing_table_is_a_fault_not_a_busy_database(tmp_path) -> None:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"})
+    response = app.test_client().get("/ronde/1")  # never migrated: "no such table"
+    app.extensions[EXTENSION].dispose()
+    assert response.status_code == 500 and "Retry-After" not in response.headers
 
 
 # --- (c) backup, restore, count again ------------------------------------------------------

@@ -117,3 +117,14 @@ def test_serve_compiles_the_catalogues_of_a_fresh_checkout(tmp_path: Path,
     monkeypatch.delenv("WIJKSTEM_SECRET_KEY", raising=False)
     serve.prepare()
     assert (folder / "nl" / "LC_MESSAGES" / "messages.mo").stat().st_size > 10_000
+
+
+def test_a_catalogue_that_cannot_be_written_is_skipped_with_a_warning(tmp_path: Path,
+                                                                       caplog) -> None:
+    folder = only_the_po(tmp_path)
+    mo_path = folder / "nl" / "LC_MESSAGES" / "messages.mo"
+    mo_path.mkdir()  # in the way, as a read-only install would be
+    os.utime(mo_path, (0, 0))  # and older than the .po
+    assert i18n.compile_catalogs(folder) == []
+    assert "cannot compile" in caplog.text
+    assert sorted(p.name for p in mo_path.parent.iterdir()) == ["messages.mo", "messages.po"]

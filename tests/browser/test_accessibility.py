@@ -36,11 +36,13 @@ pytestmark = pytest.mark.browser
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-LOGINS = {"commissie": "demo-commissie", "ambtenaar": "demo-ambtenaar", "admin": "demo-admin"}
+LOGINS = {"commissie": "demo-commissie", "commissie-haven": "demo-commissie",
+          "ambtenaar": "demo-ambtenaar", "admin": "demo-admin"}
 SECOND_OFFICIAL = ("ambtenaar-twee", "tweede-ambtenaar-wachtwoord")
 INITIATIVES = (("Moestuin", 400_000), ("Speelplek", 900_000), ("Kunstbank", 250_000),
                ("Zwerfvuilactie", 60_000))
 AXE = Axe()
+MISSING = "/bestaat-niet"  # the 404 page
 
 
 def problems(page: Page, what: str) -> list[str]:
@@ -56,7 +58,9 @@ def scan(page: Page, base: str, paths: list[str]) -> list[str]:
     found: list[str] = []
     for path in paths:
         response = page.goto(base + path)
-        assert response is not None and response.status < 500, path
+        assert response is not None, path
+        assert response.status == (404 if path == MISSING else 200), (path, response.status)
+        assert page.url == base + path, f"{path} led to {page.url}"  # no login, no redirect
         found += problems(page, path)
     return found
 
@@ -181,7 +185,7 @@ def test_public_pages_pass_wcag_21_aa(demo_server, browser, world) -> None:
         f"/ronde/{world['wijktop3']}/uitslag",  # not known yet
         f"/ronde/{world['published_wijktop3']}/uitslag",
         f"/ronde/{world['published_wijkstemdag']}/uitslag",
-        "/auth/login", "/bestaat-niet"])
+        "/auth/login", MISSING])
     for published in ("published_wijktop3", "published_wijkstemdag"):  # charts were scanned
         page.goto(f"{demo_server.url}/ronde/{world[published]}/uitslag")
         expect(page.locator("svg[role=img]").first).to_be_visible()
@@ -252,9 +256,11 @@ def test_staff_pages_pass_wcag_21_aa(demo_server, browser, world, username: str)
                                    world["published_wijktop3"])
     paths = {
         "commissie": ["/committee/", f"/committee/rounds/{wijktop3}",
-                      f"/committee/rounds/{world['submission']}/edit",
-                      f"/committee/rounds/{world['submission']}/questions/new",
                       f"/rounds/{wijktop3}/opkomst"],
+        "commissie-haven": [f"/committee/rounds/{world['submission']}",
+                            f"/committee/rounds/{world['submission']}/edit",
+                            f"/committee/rounds/{world['submission']}/questions/new",
+                            f"/committee/rounds/{world['submission']}/stembureaus/new"],
         "ambtenaar": ["/official/", f"/official/rounds/{wijktop3}",
                       f"/official/initiatives/{world['initiative']}",
                       f"/official/initiatives/{world['initiative']}/review",
