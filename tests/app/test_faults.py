@@ -280,20 +280,44 @@ def test_a_postgres_server_that_is_down_or_silent_gives_try_again_in_seconds(
     assert waited < 6  # libpq alone waits for a silent server's answer forever
 
 
+def lock_accounts_once_the_request_waits(url: str, done: threading.Event) -> None:
+    """Once a request waits for the round table, queues an exclusive lock on the account
+    table behind it: granted when the request rolls back, so that reloading the account
+    afterwards (for the error page's menu) waits too, and times out."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                       " AND query LIKE '%FROM round%'")
+        while not done.is_set() and not connection.execute(waiting).scalar():
+            connection.rollback()
+            time.sleep(0.005)
+        connection.rollback()
+        if not done.is_set():
+            with connection.begin():
+                connection.execute(text("LOCK TABLE account IN ACCESS EXCLUSIVE MODE"))
+                done.wait(10)
+    engine.dispose()
+
+
 @pytest.mark.postgres_only
 def test_a_lock_timeout_after_the_account_was_loaded_gives_try_again(short_app, database,
                                                                      world) -> None:
-    # A staff page had no handler for database errors (a 500). The error page is shown
+    # A staff page had no handler for database errors (a 500). Its error page is shown
     # as to a guest: the rollback expired the account, and reloading it for the menu
-    # would need the database again (with the server gone, a failure inside the handler).
+    # needed the database again, failing inside the handler (a 500).
     client = short_app.test_client()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = str(world["account_official-A"]), True
     assert client.get("/official/").status_code == 200
-    lock = HeldLock(database[0], table="round")
+    lock, done = HeldLock(database[0], table="round"), threading.Event()
+    accounts = threading.Thread(target=lock_accounts_once_the_request_waits,
+                                args=(database[0], done))
+    accounts.start()
     try:
         response = client.get("/official/")
     finally:
+        done.set()
+        accounts.join()
         lock.release()
     assert response.status_code == 503 and "opnieuw" in page_text(response)
     assert client.get("/official/").status_code == 200  # and all is well again
