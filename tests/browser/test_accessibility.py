@@ -30,12 +30,12 @@ from app.demo_codes import demo_round
 from app.models import Account, Ballot, CostLine, Initiative, Round, Stembureau, Wijk
 from app.services import accounts, counting, rounds, stemcodes
 from app.services.ballots import encode_answers
+from tests.browser.pages import PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LOGINS = {"commissie": "demo-commissie", "commissie-haven": "demo-commissie",
           "ambtenaar": "demo-ambtenaar", "admin": "demo-admin"}
 SECOND_OFFICIAL = ("ambtenaar-twee", "tweede-ambtenaar-wachtwoord")
@@ -63,15 +63,6 @@ def scan(page: Page, base: str, paths: list[str]) -> list[str]:
         assert page.url == base + path, f"{path} led to {page.url}"  # no login, no redirect
         found += problems(page, path)
     return found
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    """Logs in through the login form."""
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("button", name=f"Uitloggen ({username})")).to_be_visible()
 
 
 def wijkstemdag_in_voting(session: Session, wijk: Wijk, title: str) -> Round:

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.app.conftest import PASSWORD
+from tests.browser.pages import PHONE
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
 SCREENSHOTS = Path(os.environ.get("WIJKSTEM_SCREENSHOTS", "/tmp/wijkstem-screenshots"))
 
 

@@ -26,11 +26,10 @@ from app.db import get_session
 from app.demo_codes import demo_round
 from app.models import Account
 from app.services import accounts, demo, stemcodes
+from tests.browser.pages import PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
 SCREENSHOTS = Path(os.environ.get("WIJKSTEM_SCREENSHOTS", "/tmp/wijkstem-screenshots"))
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,15 +93,6 @@ def no_sideways_scroll(page, what: str) -> None:
     """The page fits the phone's width (call it once the page's content is there)."""
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{what} scrolls sideways on a phone ({width} > {inner})"
-
-
-def log_in(page, base: str, username: str, password: str) -> None:
-    """Logs in through the login form."""
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("button", name=f"Uitloggen ({username})")).to_be_visible()
 
 
 def set_up(app) -> tuple[int, str, list[str]]:
