@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 
 from ballots.profile import PAD, RankedProfile
+from voting.text import Text
 from voting.tiebreak import Draw, TieBreak
 
 Score = int | Fraction
@@ -63,7 +64,9 @@ def order_by_score(options: Iterable[int], scores: Sequence[Score] | dict[int, S
         groups.setdefault(scores[option], []).append(option)
     ordered: list[int] = []
     for score in sorted(groups, reverse=True):
-        ordered += tie_break.order(groups[score], labels=labels, context=f"{context} ({score})")
+        tied = groups[score]
+        ordered += tied if len(tied) == 1 else tie_break.order(
+            tied, labels=labels, context=Text("{context} ({score})", context=context, score=score))
     return ordered
 
 

@@ -172,10 +172,3 @@ def resolve_budget(election: PBElection, budget: int | None) -> int:
     if amount < 0:
         raise ValueError("the budget must not be negative")
     return int(amount)
-
-
-def format_money(cents: int, currency: str = "EUR") -> str:
-    """Cents as a plain amount for reasons, e.g. ``EUR 1,234.50``."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(int(cents)), 100)
-    return f"{sign}{currency} {whole:,}.{part:02d}"

@@ -1,8 +1,9 @@
 """The offline tally command: ``wijkstem tally FILE [--rule NAME] ...``.
 
 Reads a Pabulib ``.pb``, a BLT ``.blt`` or a ballot ``.csv`` file, applies a rule
-and prints an explanation, or with ``--json`` the canonical result that the web
-app publishes. Bad input exits with status 2 and a one-line message.
+and prints an explanation (in Dutch, or English with ``--lang en``), or with ``--json``
+the canonical result that the web app publishes. Bad input exits with status 2 and a
+one-line message.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from voting.referendum import RULE as MAJORITY
 from voting.referendum import yes_no
 from voting.result import canonical_json
 from voting.rules import RULES, RuleError, tally
+from voting.text import LANGUAGES
 
 # Below this many voters Add1 runs in this process: its runs are quicker than a start.
 PARALLEL_FROM_VOTERS = 10_000
@@ -52,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--budget", default=None, help="budget in the file's currency, e.g. 1500.50")
     t.add_argument("--seed", default="0", help="published tie-break seed (default 0)")
     t.add_argument("--json", action="store_true", help="print the canonical JSON result")
+    t.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0],
+                   help="language of the explanation (default nl; the JSON is the same)")
     return parser
 
 
@@ -91,7 +95,7 @@ def _tally_yes_no(args: argparse.Namespace, data: bytes) -> int:
         return 0
     from voting.explain import explain_yes_no
 
-    print(explain_yes_no(result))
+    print(explain_yes_no(result, language=args.lang))
     return 0
 
 
@@ -118,7 +122,7 @@ def _tally(args: argparse.Namespace) -> int:
 
     labels = {p.id: p.name for p in election.projects} if is_pb else None
     currency = election.currency if is_pb else "EUR"
-    print(explain(result, labels=labels, currency=currency))
+    print(explain(result, labels=labels, currency=currency, language=args.lang))
     return 0
 
 

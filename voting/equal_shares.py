@@ -29,11 +29,12 @@ from fractions import Fraction
 import numpy as np
 
 from ballots.election import PBElection
-from voting.budget import by_column, format_money, resolve_budget, support, weighted_marks
+from voting.budget import by_column, resolve_budget, support, weighted_marks
 from voting.equal_shares_completion import add1, fork
 from voting.equal_shares_run import Ballots, Run, column_sums, run_equal_shares
 from voting.greedy import cap_reason, fund_in_order, order_by_support, unfunded_outcome
 from voting.result import BudgetResult, ProjectOutcome, Round
+from voting.text import Money, Text
 from voting.tiebreak import TieBreak
 
 COMPLETIONS = {"none": "mes-plain", "add1": "mes", "add1-greedy": "mes-greedy"}
@@ -126,7 +127,7 @@ def method_of_equal_shares(
     if completion == "add1-greedy":
         taken = set(funded)
         rest = [o for o in range(len(labels)) if o not in taken and ballots.eligible[o]]
-        order = order_by_support(rest, values, labels, lottery, context="greedy fill")
+        order = order_by_support(rest, values, labels, lottery, context=Text("greedy fill"))
         greedy_part = order
         bought, fill_outcomes, fill_rounds, left = fund_in_order(
             election, order, amount - spent, values, first_round=len(rounds) + 1)
@@ -155,16 +156,16 @@ def method_of_equal_shares(
     )
 
 
-def _money(amount: Fraction, currency: str) -> str:
-    """An exact amount of cents shown to the cent below."""
-    return format_money(int(amount), currency)
+def _money(amount: Fraction, currency: str) -> Money:
+    """An exact amount of cents, shown to the cent below."""
+    return Money(int(amount), currency)
 
 
 def _free_outcome(election: PBElection, option: int, ballots: Ballots) -> ProjectOutcome:
     """Outcome of a supported project the budget pays nothing for."""
     project = election.projects[option]
     return ProjectOutcome(project.id, project.cost, 0, int(ballots.supporters[option]), "funded",
-                          "funded before the first step: co-financing covers all of it")
+                          Text("funded before the first step: co-financing covers all of it"))
 
 
 def _bought_outcome(election: PBElection, run: Run, step: int,
@@ -172,8 +173,9 @@ def _bought_outcome(election: PBElection, run: Run, step: int,
     """Outcome of the project bought in ``step``."""
     selection = run.selections[step]
     project = election.projects[selection.option]
-    reason = (f"bought in step {step + 1} by its {selection.supporters} supporters, each paying "
-              f"at most {_money(selection.payment, election.currency)} of their share")
+    reason = Text("bought in step {step} by its {supporters} supporters, each paying at most "
+                  "{payment} of their share", step=step + 1, supporters=selection.supporters,
+                  payment=_money(selection.payment, election.currency))
     return ProjectOutcome(project.id, project.cost, project.municipal_cost,
                           selection.supporters, "funded", reason)
 
@@ -183,9 +185,10 @@ def _round(election: PBElection, run: Run, step: int, ballots: Ballots) -> Round
     selection = run.selections[step]
     project = election.projects[selection.option]
     price = project.municipal_cost
-    note = (f"{project.id} bought for {format_money(price, election.currency)}: its "
-            f"{selection.supporters} supporters paid at most "
-            f"{_money(selection.payment, election.currency)} each.")
+    note = Text("{project} bought for {price}: its {supporters} supporters paid at most "
+                "{payment} each.", project=project.id, price=Money(price, election.currency),
+                supporters=selection.supporters,
+                payment=_money(selection.payment, election.currency))
     transfers = {"rho": selection.rho, "max_payment": selection.payment,
                  "effective_votes": Fraction(price) / selection.payment,
                  "supporters": selection.supporters}
@@ -195,12 +198,13 @@ def _round(election: PBElection, run: Run, step: int, ballots: Ballots) -> Round
 def _add1_round(election: PBElection, run: Run, increments: int, over_budget: bool,
                 number: int) -> Round:
     """The Add1 completion as one more round: the share reached and why it stopped."""
-    unit = format_money(UNIT, election.currency)
-    why = ("with one more raise the projects bought would cost more than the budget"
+    why = (Text("with one more raise the projects bought would cost more than the budget")
            if over_budget
-           else "no project anyone voted for still fits in the money left")
-    note = (f"Add1: every voter's share was raised {increments} times by {unit}, to "
-            f"{_money(run.share, election.currency)}; it stopped there because {why}.")
+           else Text("no project anyone voted for still fits in the money left"))
+    note = Text("Add1: every voter's share was raised {increments} times by {unit}, to "
+                "{share}; it stopped there because {why}.", increments=increments,
+                unit=Money(UNIT, election.currency), share=_money(run.share, election.currency),
+                why=why)
     return Round(number, transfers={"share_per_voter": run.share, "increments": increments,
                                     "stopped": "over_budget" if over_budget else "exhaustive"},
                  note=note)
@@ -219,13 +223,13 @@ def _left_out(election: PBElection, ballots: Ballots, run: Run, taken: set[int],
                                              cap_reason(election, option, cap)))
         elif backers == 0:
             outcomes.append(unfunded_outcome(election, option, 0, "not_funded",
-                                             "nobody voted for it"))
+                                             Text("nobody voted for it")))
         else:
             step, money = run.dropped.get(option, (len(run.selections) + 1, Fraction(0)))
-            when = (f"before step {step}" if step <= len(run.selections)
-                    else "after the last step")
-            why = (f"{when} its supporters had only {_money(money, election.currency)} left "
-                   f"of their shares, less than its cost "
-                   f"{format_money(project.municipal_cost, election.currency)}")
+            when = (Text("before step {step}", step=step) if step <= len(run.selections)
+                    else Text("after the last step"))
+            why = Text("{when} its supporters had only {left} left of their shares, less than "
+                       "its cost {cost}", when=when, left=_money(money, election.currency),
+                       cost=Money(project.municipal_cost, election.currency))
             outcomes.append(unfunded_outcome(election, option, backers, "not_funded", why))
     return outcomes

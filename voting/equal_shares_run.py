@@ -19,6 +19,7 @@ import numpy as np
 
 from ballots.profile import CsrArrays
 from voting.equal_shares_classes import SCREEN, Classes
+from voting.text import Text
 from voting.tiebreak import TieBreak
 
 # Projects whose rho is computed together while screening.
@@ -194,8 +195,9 @@ def run_equal_shares(ballots: Ballots, share: Fraction, tie_break: TieBreak, *,
             exact[option] = (payment / int(ballots.utilities[option]), payment)
         best = min(rho for rho, _ in exact.values())
         tied = [o for o, (rho, _) in exact.items() if rho == best]
-        chosen = tie_break.choose(tied, labels=ballots.labels,
-                                  context=f"equal shares step {len(run.selections) + 1}: equal rho")
+        chosen = tied[0] if len(tied) == 1 else tie_break.choose(
+            tied, labels=ballots.labels, context=Text("equal shares step {step}: equal rho",
+                                                      step=len(run.selections) + 1))
         rho, payment = exact[chosen]
         supporters = int(ballots.supporters[chosen])
         run.selections.append(Selection(chosen, payment, rho, supporters))

@@ -1,35 +1,31 @@
-"""Plain-text explanation of a result: scores, rounds, funded and skipped projects."""
+"""Plain-text explanation of a result: scores, rounds, funded and skipped projects.
+
+In Dutch or English (``language``): the fixed words here and the sentences the rules
+wrote (``voting.text.Text``) come from the core's catalogue; labels stay as they are.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from voting.referendum import YesNoResult
 from voting.result import BudgetResult, RankingResult, Round
+from voting.text import Money, Text, number, say
 
-
-def money(cents: int, currency: str = "EUR") -> str:
-    """Formats integer cents, e.g. ``money(123456) == 'EUR 1,234.56'``."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{currency} {whole:,}.{rest:02d}"
-
-
-def number(value: int | Fraction) -> str:
-    """Shows an exact value: integers as they are, fractions with 4 decimals."""
-    if isinstance(value, Fraction) and value.denominator != 1:
-        return f"{float(value):,.4f}"
-    return f"{int(value):,}"
+STATUS = {"funded": Text("funded"), "skipped_cost": Text("does not fit"),
+          "over_cap": Text("above the cap"), "not_funded": Text("not funded")}
 
 
 def explain(result: RankingResult | BudgetResult, *, labels: dict[str, str] | None = None,
-            currency: str = "EUR") -> str:
-    """Explains a result in English for the command line.
+            currency: str = "EUR", language: str = "en") -> str:
+    """Explains a result for the command line.
 
     Args:
         result: what a rule returned.
         labels: option id -> readable name, shown next to the id when given.
         currency: currency code for budget results.
+        language: ``"nl"`` or ``"en"``.
     """
     labels = labels or {}
 
@@ -37,55 +33,78 @@ def explain(result: RankingResult | BudgetResult, *, labels: dict[str, str] | No
         title = labels.get(option, "")
         return f"{option} ({title})" if title and title != option else option
 
-    lines = [f"Rule: {result.rule}"]
+    def shown(value: int | Fraction) -> str:
+        return number(value, language)
+
+    def words(text: Text) -> str:
+        return say(text, language)
+
+    lines = [words(Text("Rule: {rule}", rule=result.rule))]
     lines += [f"  {key}: {value}" for key, value in sorted(result.parameters.items())]
-    if isinstance(result, RankingResult):
-        lines += ["", "Ranking:"]
+    if result.ranking:
+        lines += ["", words(Text("Ranking:") if isinstance(result, RankingResult)
+                            else Text("Ranking used for funding:"))]
         for place, option in enumerate(result.ranking, 1):
             score = result.scores.get(option)
-            shown = "" if score is None else f"  score {number(score)}"
-            lines.append(f"  {place:>3}. {name(option)}{shown}")
-    elif result.ranking:
-        lines += ["", "Ranking used for funding:"]
-        for place, option in enumerate(result.ranking, 1):
-            score = result.scores.get(option)
-            shown = "" if score is None else f"  score {number(score)}"
-            lines.append(f"  {place:>3}. {name(option)}{shown}")
-    lines += _rounds(result.rounds, name)
+            score_shown = "" if score is None else "  " + words(Text("score {score}",
+                                                                     score=shown(score)))
+            lines.append(f"  {place:>3}. {name(option)}{score_shown}")
+    lines += _rounds(result.rounds, name, shown, words)
     if isinstance(result, BudgetResult):
-        spent, left = money(result.spent, currency), money(result.remaining, currency)
-        lines += ["", f"Budget {money(result.budget, currency)}; spent {spent}; remaining {left}",
-                  "", "Projects:"]
+        def amount(cents: int) -> Money:
+            return Money(cents, currency)
+
+        lines += ["", words(Text("Budget {budget}; spent {spent}; remaining {remaining}",
+                                 budget=amount(result.budget), spent=amount(result.spent),
+                                 remaining=amount(result.remaining))),
+                  "", words(Text("Projects:"))]
         for outcome in result.projects:
-            reason = f" - {outcome.reason}" if outcome.reason else ""
-            cost = money(outcome.municipal_cost, currency)
-            lines.append(f"  [{outcome.status}] {name(outcome.project)}: {cost}, "
-                         f"support {number(outcome.support)}{reason}")
+            status = words(STATUS.get(outcome.status, Text(outcome.status)))
+            reason = f" - {words(outcome.reason)}" if outcome.reason else ""
+            lines.append(f"  [{status}] {name(outcome.project)}: " + words(Text(
+                "{cost}, support {support}", cost=amount(outcome.municipal_cost),
+                support=shown(outcome.support))) + reason)
     for draw in result.draws:
-        lines.append(f"Tie-break draw {draw.number} ({draw.context}): "
-                     f"{', '.join(draw.tied)} -> {draw.chosen}")
-    lines += ["", "Winners: " + (", ".join(name(w) for w in result.winners) or "none")]
+        lines.append(words(Text("Tie-break draw {number} ({context}): {tied} -> {chosen}",
+                                number=draw.number, context=draw.context,
+                                tied=", ".join(draw.tied), chosen=draw.chosen)))
+    winners = ", ".join(name(w) for w in result.winners) or words(Text("none"))
+    lines += ["", words(Text("Winners: {winners}", winners=winners))]
     return "\n".join(lines)
 
 
-def _rounds(rounds: tuple[Round, ...], name) -> list[str]:
+def _rounds(rounds: tuple[Round, ...], name: Callable[[str], str],
+            shown: Callable[[int | Fraction], str], words: Callable[[Text], str]) -> list[str]:
     lines: list[str] = []
     for r in rounds:
-        lines += ["", f"Round {r.number}" + (f": {r.note}" if r.note else "")]
+        heading = (Text("Round {number}: {note}", number=r.number, note=r.note) if r.note
+                   else Text("Round {number}", number=r.number))
+        lines += ["", words(heading)]
         for option, votes in sorted(r.tallies.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"  {name(option):<40} {number(votes):>14}")
+            lines.append(f"  {name(option):<40} {shown(votes):>14}")
         if r.elected:
-            lines.append("  elected: " + ", ".join(name(o) for o in r.elected))
+            lines.append("  " + words(Text("elected: {options}",
+                                           options=", ".join(name(o) for o in r.elected))))
         if r.eliminated:
-            lines.append("  eliminated: " + ", ".join(name(o) for o in r.eliminated))
+            lines.append("  " + words(Text("eliminated: {options}",
+                                           options=", ".join(name(o) for o in r.eliminated))))
     return lines
 
 
-def explain_yes_no(result: YesNoResult) -> str:
-    """Explains a yes/no question's count in English for the command line."""
-    verdict = {"yes": "adopted", "no": "not adopted",
-               "tie": "not adopted (yes and no are equal)"}[result.outcome]
+VERDICT = {"yes": Text("adopted"), "no": Text("not adopted"),
+           "tie": Text("not adopted (yes and no are equal)")}
+
+
+def explain_yes_no(result: YesNoResult, *, language: str = "en") -> str:
+    """Explains a yes/no question's count for the command line."""
+    def words(text: Text) -> str:
+        return say(text, language)
+
+    answers = [(words(Text("yes")), result.yes), (words(Text("no")), result.no),
+               (words(Text("blank")), result.blank)]
+    width = max(len(answer) for answer, _ in answers)
     return "\n".join([
-        f"Rule: {result.rule} (adopted when yes has more votes than no; blank does not decide)",
-        "", f"  yes    {number(result.yes):>14}", f"  no     {number(result.no):>14}",
-        f"  blank  {number(result.blank):>14}", "", f"Outcome: {verdict}"])
+        words(Text("Rule: {rule} (adopted when yes has more votes than no; blank does not "
+                   "decide)", rule=result.rule)), "",
+        *(f"  {answer:<{width}}  {number(votes, language):>14}" for answer, votes in answers),
+        "", words(Text("Outcome: {verdict}", verdict=VERDICT[result.outcome]))])

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ballots.election import PBElection
-from voting.budget import format_money, resolve_budget, support
+from voting.budget import resolve_budget, support
 from voting.result import BudgetResult, ProjectOutcome, Round
+from voting.text import Money, Text
 from voting.tiebreak import TieBreak
 
 
@@ -31,8 +32,9 @@ def order_by_support(
             end += 1
         group = by_value[start:end]
         if len(group) > 1:
-            group = tie_break.order(group, labels=labels,
-                                    context=f"{context}: equal support {int(values[group[0]])}")
+            group = tie_break.order(group, labels=labels, context=Text(
+                "{context}: equal support {support}", context=context,
+                support=int(values[group[0]])))
         ordered.extend(group)
         start = end
     return ordered
@@ -54,19 +56,26 @@ def fund_in_order(
         project = election.projects[option]
         price = project.municipal_cost
         value = int(values[option])
+        cost = Money(price, currency)
         if price <= remaining:
             remaining -= price
             funded.append(option)
             status = "funded"
-            reason = (f"funded for {format_money(price, currency)} with support {value}; "
-                      f"{format_money(remaining, currency)} left")
+            left = Money(remaining, currency)
+            reason = Text("funded for {price} with support {support}; {left} left",
+                          price=cost, support=value, left=left)
+            note = Text("Funded for {price} with support {support}; {left} left ({project}).",
+                        price=cost, support=value, left=left, project=project.id)
         else:
             status = "skipped_cost"
-            reason = (f"skipped: it needs {format_money(price, currency)} but only "
-                      f"{format_money(remaining, currency)} was left when its turn came")
+            left = Money(remaining, currency)
+            reason = Text("skipped: it needs {price} but only {left} was left when its turn "
+                          "came", price=cost, left=left)
+            note = Text("Skipped: it needs {price} but only {left} was left when its turn "
+                        "came ({project}).", price=cost, left=left, project=project.id)
         outcomes.append(ProjectOutcome(project.id, project.cost, price, value, status, reason))
         rounds.append(Round(number, elected=(project.id,) if status == "funded" else (),
-                            note=reason[0].upper() + reason[1:] + f" ({project.id})."))
+                            note=note))
     return funded, outcomes, rounds, remaining
 
 
@@ -80,8 +89,8 @@ def unfunded_outcome(election: PBElection, option: int, value: int, status: str,
 def cap_reason(election: PBElection, option: int, cap: int) -> str:
     """Why a project above the per-project cap was left out."""
     price = election.projects[option].municipal_cost
-    return (f"its municipal cost {format_money(price, election.currency)} is above the cap of "
-            f"{format_money(cap, election.currency)} per project")
+    return Text("its municipal cost {price} is above the cap of {cap} per project",
+                price=Money(price, election.currency), cap=Money(cap, election.currency))
 
 
 def greedy(
@@ -127,7 +136,8 @@ def greedy(
     if order is None:
         unvoted = [o for o in range(n) if values[o] <= 0 and o not in over_cap]
         eligible = [o for o in range(n) if values[o] > 0 and o not in over_cap]
-        sequence = order_by_support(eligible, values, labels, tie_break, context="greedy order")
+        sequence = order_by_support(eligible, values, labels, tie_break,
+                                    context=Text("greedy order"))
     else:
         if sorted(set(order)) != sorted(order) or any(not 0 <= o < n for o in order):
             raise ValueError("order must list distinct option ids of the election")
@@ -138,7 +148,8 @@ def greedy(
         outcomes.append(unfunded_outcome(election, option, int(values[option]), "over_cap",
                                          cap_reason(election, option, cap or 0)))
     for option in unvoted:
-        why = "nobody voted for it" if values[option] <= 0 else "it is not in the ranking"
+        why = (Text("nobody voted for it") if values[option] <= 0
+               else Text("it is not in the ranking"))
         outcomes.append(unfunded_outcome(election, option, int(values[option]), "not_funded", why))
     parameters = {"budget": amount, "seed": tie_break.seed,
                   "order": "support" if order is None else "ranking"}

@@ -37,6 +37,7 @@ from voting._ranked import (
     withdrawn_last,
 )
 from voting.result import RankingResult, Round
+from voting.text import Text
 from voting.tiebreak import TieBreak
 
 
@@ -86,10 +87,12 @@ def instant_runoff(profile: RankedProfile, *, tie_break: TieBreak) -> RankingRes
             rounds.append(Round(
                 number, {labels[o]: tallies[o] for o in hopefuls}, elected=(labels[leader],),
                 transfers={"exhausted": exhausted},
-                note=f"{labels[leader]} has {tallies[leader]} of {active} continuing votes.",
+                note=Text("{option} has {votes} of {active} continuing votes.",
+                          option=labels[leader], votes=tallies[leader], active=active),
             ))
             break
-        loser = lowest(hopefuls, tallies, tie_break, labels, f"round {number}: fewest votes")
+        loser = lowest(hopefuls, tallies, tie_break, labels,
+                       Text("round {number}: fewest votes", number=number))
         shown = {labels[o]: tallies[o] for o in hopefuls}
         continuing[loser] = False
         hopefuls.remove(loser)
@@ -103,11 +106,12 @@ def instant_runoff(profile: RankedProfile, *, tie_break: TieBreak) -> RankingRes
             number, shown, eliminated=(labels[loser],),
             transfers={"exhausted": exhausted, "to_exhausted": to_exhausted,
                        "to": {labels[o]: int(received[o]) for o in hopefuls if received[o]}},
-            note=f"No majority of {active} continuing votes; {labels[loser]} is eliminated.",
+            note=Text("No majority of {active} continuing votes; {option} is eliminated.",
+                      active=active, option=labels[loser]),
         ))
     rest = [o for o in hopefuls if o != winner]
     ranking = (([winner] if winner is not None else [])
-               + order_by_score(rest, scores, tie_break, labels, "equal last tally")
+               + order_by_score(rest, scores, tie_break, labels, Text("equal last tally"))
                + eliminated[::-1])
     return RankingResult(
         rule="instant_runoff",

@@ -28,6 +28,7 @@ from voting._ranked import (
     withdrawn_last,
 )
 from voting.result import RankingResult
+from voting.text import Text
 from voting.tiebreak import TieBreak
 
 
@@ -70,7 +71,7 @@ def positional(profile: RankedProfile, *, weights: Sequence[int | Fraction], rul
         for option, voters in enumerate(per_position[p]):
             totals[option] += weight * voters
     live = live_options(profile)
-    ranking = order_by_score(live, totals, tie_break, labels, "equal points")
+    ranking = order_by_score(live, totals, tie_break, labels, Text("equal points"))
     winners = ranking[:seats] if profile.n_voters else []
     return RankingResult(
         rule=rule_name,

@@ -31,6 +31,7 @@ from voting._ranked import (
     withdrawn_last,
 )
 from voting.result import RankingResult
+from voting.text import Text
 from voting.tiebreak import TieBreak
 
 
@@ -105,7 +106,7 @@ def schulze(profile: RankedProfile, *, tie_break: TieBreak) -> RankingResult:
     p = strongest_paths(d)
     wins = (p > p.T).sum(axis=1)
     scores = {o: int(wins[o]) for o in range(profile.n_options)}
-    ranking = order_by_score(live, scores, tie_break, labels, "equal Schulze wins")
+    ranking = order_by_score(live, scores, tie_break, labels, Text("equal Schulze wins"))
     winners = ranking[:1] if profile.n_voters else []
 
     def table(m: np.ndarray) -> dict[str, dict[str, int]]:

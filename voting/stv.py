@@ -55,6 +55,7 @@ from voting._ranked import (
     withdrawn_last,
 )
 from voting.result import RankingResult, Round
+from voting.text import Text
 from voting.tiebreak import TieBreak
 
 Parcels = dict[Fraction, list[np.ndarray]]
@@ -151,7 +152,8 @@ def single_transferable_vote(profile: RankedProfile, *, seats: int,
         if filled:
             reached = hopefuls
         now = order_by_score(reached, count.tally, tie_break, labels,
-                             f"round {number}: order of election")[: seats - len(elected)]
+                             Text("round {number}: order of election", number=number),
+                             )[: seats - len(elected)]
         for option in now:
             hopefuls.remove(option)
             elected.append(option)
@@ -161,32 +163,33 @@ def single_transferable_vote(profile: RankedProfile, *, seats: int,
         transfers: dict = {"quota": quota, "exhausted": exhausted}
         out: tuple[str, ...] = ()
         if filled or len(elected) == seats:
-            note = "All seats are filled."
+            note = Text("All seats are filled.")
         elif any(count.tally[o] > quota for o in pending):
             surplus = {o: count.tally[o] - quota for o in pending}
             source = order_by_score(pending, surplus, tie_break, labels,
-                                    f"round {number}: largest surplus")[0]
+                                    Text("round {number}: largest surplus", number=number))[0]
             factor = surplus[source] / count.tally[source]
             transfers |= _moved(count, source, factor, labels)
             count.tally[source] = Fraction(quota)
             pending = [o for o in pending if count.tally[o] > quota]
-            note = f"Surplus of {labels[source]} transferred at {factor} per vote."
+            note = Text("Surplus of {option} transferred at {factor} per vote.",
+                        option=labels[source], factor=factor)
         else:
             pending = []
             source = lowest(hopefuls, count.tally, tie_break, labels,
-                            f"round {number}: fewest votes")
+                            Text("round {number}: fewest votes", number=number))
             hopefuls.remove(source)
             excluded.append(source)
             scores[source] = count.tally[source]
             transfers |= _moved(count, source, Fraction(1), labels)
             count.tally[source] = Fraction(0)
             out = (labels[source],)
-            note = f"{labels[source]} has the fewest votes and is excluded."
+            note = Text("{option} has the fewest votes and is excluded.", option=labels[source])
         rounds.append(Round(number, tallies, tuple(labels[o] for o in now), out, transfers, note))
     for option in hopefuls:
         scores[option] = count.tally[option]
-    ranking = (elected + order_by_score(hopefuls, count.tally, tie_break, labels, "equal tally")
-               + excluded[::-1] + withdrawn_last(profile))
+    rest = order_by_score(hopefuls, count.tally, tie_break, labels, Text("equal tally"))
+    ranking = elected + rest + excluded[::-1] + withdrawn_last(profile)
     return RankingResult(
         rule="single_transferable_vote",
         ranking=tuple(labels[o] for o in ranking),

@@ -13,7 +13,7 @@ import voting.greedy
 from ballots.election import PBElection, Project
 from ballots.profile import ApprovalProfile, RankedProfile
 from tests.voting.pabulib_helper import load_election
-from voting.budget import BudgetRule, budget_from_rate, format_money, support
+from voting.budget import BudgetRule, budget_from_rate, support
 
 
 def test_budget_from_rate_is_rate_times_inhabitants():
@@ -63,12 +63,6 @@ def test_support_of_an_empty_profile_is_zero():
     election = PBElection({}, (Project("a", 1), Project("b", 2)), 3, "approval", profile)
     assert support(election).tolist() == [0, 0]
     assert support(election).dtype == np.int64
-
-
-def test_format_money_shows_cents_and_thousands():
-    assert format_money(2_330_000, "EUR") == "EUR 23,300.00"
-    assert format_money(158_419_652, "PLN") == "PLN 1,584,196.52"
-    assert format_money(-5) == "-EUR 0.05"
 
 
 @pytest.mark.parametrize("module", [voting.budget, voting.greedy, voting.equal_shares])

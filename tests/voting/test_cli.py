@@ -73,9 +73,35 @@ def test_budget_option_overrides_the_file(capsys):
 
 
 def test_explanation_lists_funded_and_skipped_projects(capsys):
-    assert main(["tally", str(PB / "Poland_Krakow_2024_Swoszowice.pb"), "--rule", "points"]) == 0
+    path = str(PB / "Poland_Krakow_2024_Swoszowice.pb")
+    assert main(["tally", path, "--rule", "points", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "funded" in out and "skipped_cost" in out and "Winners:" in out
+    assert "[funded]" in out and "[does not fit]" in out and "Winners:" in out
+    assert "skipped: it needs PLN" in out
+
+
+def test_explanation_is_dutch_unless_english_is_asked_for(capsys):
+    path = str(PB / "Poland_Krakow_2024_Swoszowice.pb")
+    assert main(["tally", path, "--rule", "points"]) == 0
+    dutch = capsys.readouterr().out
+    assert "[gefinancierd]" in dutch and "[past niet meer]" in dutch and "Winnaars:" in dutch
+    assert "overgeslagen: het vraagt PLN" in dutch and "Winners:" not in dutch
+    assert main(["tally", path, "--rule", "points", "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert "Winners:" in english and "Winnaars:" not in english
+    winners = [line for line in dutch.splitlines() if line.startswith("Winnaars: ")]
+    assert winners == [line.replace("Winners", "Winnaars") for line in english.splitlines()
+                       if line.startswith("Winners: ")]
+
+
+def test_the_json_is_the_same_in_either_language(capsys):
+    path = str(PB / "Poland_Krakow_2024_Swoszowice.pb")
+    outputs = []
+    for language in ("nl", "en"):
+        assert main(["tally", path, "--rule", "greedy", "--json", "--lang", language]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert "skipped: it needs PLN" in outputs[0]  # the published reasons stay as they were
 
 
 @pytest.mark.parametrize(
@@ -169,8 +195,10 @@ def test_yes_no_files_are_counted_by_majority(tmp_path, capsys):
     result = run_json(capsys, str(path))
     assert {k: result[k] for k in ("rule", "yes", "no", "blank", "outcome", "adopted")} == {
         "rule": "majority", "yes": 3, "no": 2, "blank": 1, "outcome": "yes", "adopted": True}
-    assert main(["tally", str(path)]) == 0
+    assert main(["tally", str(path), "--lang", "en"]) == 0
     assert "Outcome: adopted" in capsys.readouterr().out
+    assert main(["tally", str(path)]) == 0
+    assert "Uitslag: aangenomen" in capsys.readouterr().out
     assert main(["tally", str(path), "--rule", "irv"]) == 2
     assert "counted by 'majority'" in capsys.readouterr().err
     path.write_bytes(b"answer\nyes\nmaybe\n")

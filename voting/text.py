@@ -1,0 +1,137 @@
+"""Sentences of a result that can be said in Dutch as well as English.
+
+A rule writes what it did as a ``Text``: an English template, which is the gettext
+msgid, with its values filled in. A ``Text`` *is* its English sentence (a ``str``),
+so results and their canonical JSON read as before; ``say(text, "nl")`` looks the
+template up in the core's catalogue, ``voting/translations/nl/LC_MESSAGES/voting.po``
+(gettext, like the web app's), and fills in the values the Dutch way::
+
+    >>> note = Text("Surplus of {option} transferred at {factor} per vote.", option="Jansen",
+    ...             factor=Fraction(1, 3))
+    >>> note
+    'Surplus of Jansen transferred at 1/3 per vote.'
+    >>> say(note, "nl")
+    'Overschot van Jansen overgedragen tegen 1/3 per stem.'
+    >>> say(Text("its municipal cost {price} is above the cap of {cap} per project",
+    ...          price=Money(123450), cap=Money(100000)), "nl")
+    'het deel voor de gemeente, € 1.234,50, is hoger dan het maximum van € 1.000,00 per initiatief'
+
+Values: ``Money`` (cents), ``int``, ``Fraction`` (shown as ``p/q``), ``str`` (labels,
+shown as they are) and ``Text`` (said in the same language). Extract the templates with
+``pybabel extract -k Text -o voting.pot voting``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("nl", "en")
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+# Babel's Dutch formats put a no-break space after the currency sign; text for a
+# terminal or a file gets a plain one.
+NO_BREAK_SPACE = "\xa0"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in cents, shown as money in the language of the sentence."""
+
+    cents: int
+    currency: str = "EUR"
+
+
+class Text(str):
+    """An English sentence that remembers its template and values to be said again."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, /, **values: Any) -> Text:
+        values = {key: _plain(value) for key, value in values.items()}
+        text = super().__new__(cls, template.format_map(
+            {key: _english(value) for key, value in values.items()}))
+        text.template = template
+        text.values = values
+        return text
+
+    def __reduce__(self) -> tuple:  # crosses to Add1 worker processes and back
+        return _rebuild, (self.template, self.values)
+
+
+def _rebuild(template: str, values: dict[str, Any]) -> Text:
+    return Text(template, **values)
+
+
+def say(text: str, language: str = "en") -> str:
+    """``text`` in ``language``; a plain ``str``, or a template the catalogue lacks,
+    stays English."""
+    if not isinstance(text, Text) or language == "en":
+        return str(text)
+    template = _catalogue(language).get(text.template, text.template)
+    return template.format_map({key: _shown(value, language)
+                                for key, value in text.values.items()})
+
+
+def money(amount: Money, language: str = "en") -> str:
+    """``EUR 1,234.50`` in English, ``€ 1.234,50`` in Dutch."""
+    return _english(amount) if language == "en" else _shown(amount, language)
+
+
+def number(value: int | Fraction, language: str = "en") -> str:
+    """An exact count or vote value for a table: ``1,234`` / ``12.3457`` in English,
+    ``1.234`` / ``12,3457`` in Dutch (fractions to 4 decimals)."""
+    exact = isinstance(value, Fraction) and value.denominator != 1
+    if language == "en":
+        return f"{float(value):,.4f}" if exact else f"{int(value):,}"
+    from babel.numbers import format_decimal
+
+    shown = Decimal(value.numerator) / Decimal(value.denominator) if exact else int(value)
+    return format_decimal(shown, format="#,##0.0000" if exact else "#,##0",
+                          locale=language).replace(NO_BREAK_SPACE, " ")
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, Money):
+        sign = "-" if value.cents < 0 else ""
+        whole, part = divmod(abs(int(value.cents)), 100)
+        return f"{sign}{value.currency} {whole:,}.{part:02d}"
+    return str(value)
+
+
+def _shown(value: Any, language: str) -> str:
+    if isinstance(value, Text):
+        return say(value, language)
+    if isinstance(value, Money):
+        from babel.numbers import format_currency
+
+        return format_currency(Decimal(int(value.cents)).scaleb(-2), value.currency,
+                               locale=language).replace(NO_BREAK_SPACE, " ")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value, language)
+    return _english(value)
+
+
+@functools.cache
+def _catalogue(language: str) -> dict[str, str]:
+    """msgid -> translation from the language's ``voting.po`` (read as it is, so a fresh
+    checkout needs no compile step); untranslated and fuzzy entries are left out."""
+    path = CATALOGUES / language / "LC_MESSAGES" / "voting.po"
+    if not path.exists():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {message.id: message.string for message in catalog
+            if message.id and isinstance(message.string, str) and message.string
+            and not message.fuzzy}
