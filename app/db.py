@@ -34,10 +34,17 @@ CONNECT_TIMEOUT = 5
 # sent and not acknowledged for 10 s (TCP_USER_TIMEOUT), or no answer to the kernel's
 # keep-alive probes after 5 + 3 x 2 s of silence, instead of the kernel's ~15 minutes
 # (two hours for an idle one). A server machine that still answers on the network
-# while its database hangs is not caught by these. libpq (psycopg) parameters; a value
-# given in the database URL's query string wins.
+# while its database hangs is not caught by these (STATEMENT_TIMEOUT is). libpq
+# (psycopg) parameters; a value given in the database URL's query string wins.
 SERVER_SILENCE = {"tcp_user_timeout": 10_000, "keepalives": 1, "keepalives_idle": 5,
                   "keepalives_interval": 2, "keepalives_count": 3}
+# Seconds a single PostgreSQL statement may run before the server cancels it: bounds a
+# server that answers on the network while its database hangs (stalled disk, runaway
+# query), which the settings above cannot see. Longer than the lock timeout, so a lock
+# wait still fails as one, and far longer than a request's statements should take.
+# Migrations run without it (they may rewrite a large table before serving).
+# Config DATABASE_STATEMENT_TIMEOUT (0: no limit).
+STATEMENT_TIMEOUT = 60.0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = 30000) -> None:
@@ -52,7 +59,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = 30000) -
 
 def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
                 ping_after_idle: float = PING_AFTER_IDLE,
-                connect_timeout: float = CONNECT_TIMEOUT, **options: Any) -> Engine:
+                connect_timeout: float = CONNECT_TIMEOUT,
+                statement_timeout: float = STATEMENT_TIMEOUT, **options: Any) -> Engine:
     """Engine for a database URL; SQLite gets its pragmas on every new connection.
 
     Args:
@@ -63,6 +71,8 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
             idle before it is pinged on checkout.
         connect_timeout: seconds to connect to a PostgreSQL server (whole seconds;
             psycopg waits at least 2).
+        statement_timeout: seconds a PostgreSQL statement may run before the server
+            cancels it (an OperationalError); 0 for no limit.
         options: passed to ``create_engine``.
 
     Returns:
@@ -81,7 +91,10 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT,
         event.listen(engine, "connect", pragmas)
         return engine
     if url.startswith("postgresql"):
-        defaults = {"options": f"-c lock_timeout={busy_ms}",
+        settings = f"-c lock_timeout={busy_ms}"
+        if statement_timeout > 0:
+            settings += f" -c statement_timeout={max(1, int(statement_timeout * 1000))}"
+        defaults = {"options": settings,
                     "connect_timeout": max(1, math.ceil(connect_timeout)), **SERVER_SILENCE}
         in_url = make_url(url).query
         options["connect_args"] = {**{k: v for k, v in defaults.items() if k not in in_url},
@@ -187,5 +200,7 @@ def init_app(app: Flask) -> None:
         app.config["DATABASE_URL"],
         lock_timeout=float(app.config.get("DATABASE_LOCK_TIMEOUT", LOCK_TIMEOUT)),
         ping_after_idle=float(app.config.get("DATABASE_PING_AFTER_IDLE", PING_AFTER_IDLE)),
-        connect_timeout=float(app.config.get("DATABASE_CONNECT_TIMEOUT", CONNECT_TIMEOUT)))
+        connect_timeout=float(app.config.get("DATABASE_CONNECT_TIMEOUT", CONNECT_TIMEOUT)),
+        statement_timeout=float(app.config.get("DATABASE_STATEMENT_TIMEOUT",
+                                               STATEMENT_TIMEOUT)))
     app.teardown_appcontext(close_session)

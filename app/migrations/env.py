@@ -24,7 +24,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    # No statement timeout: a migration may rewrite a large table; it runs before serving.
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool,
+                         statement_timeout=0)
     try:
         with engine.connect() as connection:
             _run(connection)

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from app import create_app
 from app.backup import backup
-from app.db import EXTENSION
+from app.db import EXTENSION, make_engine
 from app.models import Ballot, QuestionCount, Round, Stemcode
 from app.services import counting
 from app.services.stemcodes import code_hash
@@ -321,6 +321,45 @@ def test_a_lock_timeout_after_the_account_was_loaded_gives_try_again(short_app, 
         lock.release()
     assert response.status_code == 503 and "opnieuw" in page_text(response)
     assert client.get("/official/").status_code == 200  # and all is well again
+
+
+@pytest.mark.postgres_only
+def test_a_statement_that_runs_too_long_is_cancelled_and_says_try_again(database,
+                                                                        world) -> None:
+    # A server that answers on the network while a statement hangs (stalled disk, a
+    # runaway query; here a lock, with the lock timeout set far longer) held the
+    # request until the lock timeout, or forever: nothing bounded the statement itself.
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database[0],
+                      "DATABASE_LOCK_TIMEOUT": 30, "DATABASE_STATEMENT_TIMEOUT": 0.3})
+    try:
+        vote = open_round(app, world)
+        client = app.test_client()
+        assert client.get(f"/ronde/{vote['round_id']}").status_code == 200
+        lock = HeldLock(database[0], table="round")
+        started = time.monotonic()
+        try:
+            response = client.get(f"/ronde/{vote['round_id']}")
+        finally:
+            lock.release()
+        waited = time.monotonic() - started
+        assert response.status_code == 503 and "opnieuw" in page_text(response)
+        assert waited < 5  # cancelled after 0.3 s, not after the 30 s lock timeout
+        assert client.get(f"/ronde/{vote['round_id']}").status_code == 200
+    finally:
+        app.extensions[EXTENSION].dispose()
+
+
+@pytest.mark.postgres_only
+def test_the_statement_timeout_is_set_per_connection_and_can_be_lifted(database) -> None:
+    def setting(**limits: float) -> str:
+        engine = make_engine(database[0], **limits)
+        with engine.connect() as connection:
+            shown = connection.execute(text("SHOW statement_timeout")).scalar()
+        engine.dispose()
+        return shown
+
+    assert setting() == "1min" and setting(statement_timeout=0.25) == "250ms"
+    assert setting(statement_timeout=0) == "0"  # as the migrations run
 
 
 @pytest.mark.sqlite_only
