@@ -25,6 +25,7 @@ MESSAGES = {
              "Please try again in a moment.")),
 }
 RETRY_AFTER = {"Retry-After": "5"}  # seconds, for a 503
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement the statement timeout ended
 CSRF_MESSAGE = _l("The form has expired or was not sent from this site. Please try again.")
 
 
@@ -69,7 +70,7 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 def after_database_failure(error: Exception) -> None:
     """Prepares an error page after a database failure: rolls back what the request
     did, shows the page as to a guest, and logs one line (no traceback: an outage
-    would fill the log).
+    would fill the log; except for a statement the statement timeout cancelled).
 
     The page's menu asks Flask-Login for the account, which would ask the database
     again, or refresh an account the rollback expired: with the database gone that
@@ -78,8 +79,12 @@ def after_database_failure(error: Exception) -> None:
     rollback_request_session()
     g._login_user = current_app.login_manager.anonymous_user()
     cause = getattr(error, "orig", None) or error
+    # A statement cancelled by the statement timeout may be a runaway query of ours,
+    # not an outage: its traceback says where it ran.
+    cancelled = getattr(cause, "sqlstate", None) == QUERY_CANCELED
     current_app.logger.error("database unavailable on %s %s: %s: %s", request.method,
-                             request.path, type(cause).__name__, str(cause).split("\n")[0])
+                             request.path, type(cause).__name__, str(cause).split("\n")[0],
+                             exc_info=error if cancelled else None)
 
 
 def handle_database_error(error: Exception) -> tuple[str, int, dict[str, str]] | tuple[str, int]:

@@ -11,7 +11,7 @@ template up in the core's catalogue, ``voting/translations/nl/LC_MESSAGES/voting
     >>> note
     'Surplus of Jansen transferred at 1/3 per vote.'
     >>> say(note, "nl")
-    'Overschot van Jansen overgedragen tegen 1/3 per stem.'
+    'Overschot van Jansen overgedragen met een waarde van 1/3 per stem.'
     >>> say(Text("its municipal cost {price} is above the cap of {cap} per project",
     ...          price=Money(123450), cap=Money(100000)), "nl")
     'het deel voor de gemeente, € 1.234,50, is hoger dan het maximum van € 1.000,00 per initiatief'
@@ -24,6 +24,7 @@ shown as they are) and ``Text`` (said in the same language). Extract the templat
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -77,21 +78,18 @@ def say(text: str, language: str = "en") -> str:
                                 for key, value in text.values.items()})
 
 
-def money(amount: Money, language: str = "en") -> str:
-    """``EUR 1,234.50`` in English, ``€ 1.234,50`` in Dutch."""
-    return _english(amount) if language == "en" else _shown(amount, language)
-
-
 def number(value: int | Fraction, language: str = "en") -> str:
-    """An exact count or vote value for a table: ``1,234`` / ``12.3457`` in English,
-    ``1.234`` / ``12,3457`` in Dutch (fractions to 4 decimals)."""
+    """An exact count or vote value: ``1,234`` / ``12.3457`` in English; in Dutch
+    ``1234`` / ``12.345`` / ``12,3457`` (the thousands point from five digits on, as Dutch
+    usage has it, so that round and step numbers read plainly). Fractions to 4 decimals."""
     exact = isinstance(value, Fraction) and value.denominator != 1
     if language == "en":
         return f"{float(value):,.4f}" if exact else f"{int(value):,}"
     from babel.numbers import format_decimal
 
     shown = Decimal(value.numerator) / Decimal(value.denominator) if exact else int(value)
-    return format_decimal(shown, format="#,##0.0000" if exact else "#,##0",
+    grouped = "#,##0" if abs(shown) >= 10_000 else "0"
+    return format_decimal(shown, format=grouped + (".0000" if exact else ""),
                           locale=language).replace(NO_BREAK_SPACE, " ")
 
 
@@ -126,7 +124,8 @@ def _catalogue(language: str) -> dict[str, str]:
     """msgid -> translation from the language's ``voting.po`` (read as it is, so a fresh
     checkout needs no compile step); untranslated and fuzzy entries are left out."""
     path = CATALOGUES / language / "LC_MESSAGES" / "voting.po"
-    if not path.exists():
+    if not path.exists():  # an install without its data files: say so, then English
+        warnings.warn(f"no catalogue {path}: the text stays English", stacklevel=3)
         return {}
     from babel.messages.pofile import read_po
 

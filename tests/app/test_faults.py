@@ -324,8 +324,8 @@ def test_a_lock_timeout_after_the_account_was_loaded_gives_try_again(short_app, 
 
 
 @pytest.mark.postgres_only
-def test_a_statement_that_runs_too_long_is_cancelled_and_says_try_again(database,
-                                                                        world) -> None:
+def test_a_statement_that_runs_too_long_is_cancelled_and_says_try_again(database, world,
+                                                                        caplog) -> None:
     # A server that answers on the network while a statement hangs (stalled disk, a
     # runaway query; here a lock, with the lock timeout set far longer) held the
     # request until the lock timeout, or forever: nothing bounded the statement itself.
@@ -344,6 +344,9 @@ def test_a_statement_that_runs_too_long_is_cancelled_and_says_try_again(database
         waited = time.monotonic() - started
         assert response.status_code == 503 and "opnieuw" in page_text(response)
         assert waited < 5  # cancelled after 0.3 s, not after the 30 s lock timeout
+        # Logged with its traceback: a runaway query may be a fault of ours.
+        (logged,) = [r for r in caplog.records if "QueryCanceled" in r.getMessage()]
+        assert logged.exc_info is not None
         assert client.get(f"/ronde/{vote['round_id']}").status_code == 200
     finally:
         app.extensions[EXTENSION].dispose()

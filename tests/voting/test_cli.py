@@ -85,7 +85,7 @@ def test_explanation_is_dutch_unless_english_is_asked_for(capsys):
     assert main(["tally", path, "--rule", "points"]) == 0
     dutch = capsys.readouterr().out
     assert "[gefinancierd]" in dutch and "[past niet meer]" in dutch and "Winnaars:" in dutch
-    assert "overgeslagen: het vraagt PLN" in dutch and "Winners:" not in dutch
+    assert "overgeslagen: het kost PLN" in dutch and "Winners:" not in dutch
     assert main(["tally", path, "--rule", "points", "--lang", "en"]) == 0
     english = capsys.readouterr().out
     assert "Winners:" in english and "Winnaars:" not in english
