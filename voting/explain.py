@@ -91,6 +91,15 @@ def _rounds(rounds: tuple[Round, ...], name: Callable[[str], str],
     return lines
 
 
+def why_not_funded(result: RankingResult | BudgetResult | YesNoResult,
+                   language: str = "en") -> dict[str, str]:
+    """Why each project of a budget result that was not funded was left out, in
+    ``language``: project label -> sentence (empty for other results)."""
+    return {outcome.project: say(outcome.reason, language)
+            for outcome in getattr(result, "projects", ())
+            if outcome.status != "funded" and outcome.reason}
+
+
 VERDICT = {"yes": Text("adopted"), "no": Text("not adopted"),
            "tie": Text("not adopted (yes and no are equal)")}
 

@@ -13,7 +13,7 @@ template up in the core's catalogue, ``voting/translations/nl/LC_MESSAGES/voting
     >>> say(note, "nl")
     'Overschot van Jansen overgedragen met een waarde van 1/3 per stem.'
     >>> say(Text("its municipal cost {price} is above the cap of {cap} per project",
-    ...          price=Money(123450), cap=Money(100000)), "nl")
+    ...          price=Money(123450), cap=Money(100000)), "nl").replace(NO_BREAK_SPACE, " ")
     'het deel voor de gemeente, € 1.234,50, is hoger dan het maximum van € 1.000,00 per initiatief'
 
 Values: ``Money`` (cents), ``int``, ``Fraction`` (shown as ``p/q``), ``str`` (labels,
@@ -33,8 +33,8 @@ from typing import Any
 
 LANGUAGES = ("nl", "en")
 CATALOGUES = Path(__file__).resolve().parent / "translations"
-# Babel's Dutch formats put a no-break space after the currency sign; text for a
-# terminal or a file gets a plain one.
+# Babel's Dutch money keeps a no-break space after the currency sign ("€\xa0450,00"), so
+# that a web page never breaks the line between them; numbers get plain spaces.
 NO_BREAK_SPACE = "\xa0"
 
 
@@ -113,7 +113,7 @@ def _shown(value: Any, language: str) -> str:
         from babel.numbers import format_currency
 
         return format_currency(Decimal(int(value.cents)).scaleb(-2), value.currency,
-                               locale=language).replace(NO_BREAK_SPACE, " ")
+                               locale=language)
     if isinstance(value, int) and not isinstance(value, bool):
         return number(value, language)
     return _english(value)

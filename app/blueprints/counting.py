@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -34,7 +35,8 @@ def _context(round_id: int) -> dict[str, Any]:
     ids = {c.counted_by for c in counts} | {c.confirmed_by for c in counts if c.confirmed_by}
     people = {a.id: a.name for a in session.exec(select(Account).where(Account.id.in_(ids)))}
     return {"round": round_, "wijk": session.get(Wijk, round_.wijk_id),
-            "items": results.question_results(session, counts), "ballots": ballots,
+            "items": results.question_results(session, counts, str(get_locale())),
+            "ballots": ballots,
             "codes": codes, "people": people, "fingerprint": counting.fingerprint(counts),
             "counted_by_me": any(c.counted_by == current_user.id for c in counts),
             "status": counts[0].status if counts else None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
 from app.db import get_session
 from app.models import Question, QuestionCount, Round, Wijk
@@ -52,7 +53,8 @@ def round_results(round_id: int) -> ResponseReturnValue:
     round_ = session.get(Round, round_id)
     if round_ is None or not initiatives.is_public(round_):
         abort(404)
-    items = results.question_results(session, counting.published_counts(session, round_))
+    items = results.question_results(session, counting.published_counts(session, round_),
+                                     str(get_locale()))
     ballots, codes = counting.turnout(session, round_id)
     return render_template("results/round.html", round=round_, items=items,
                            wijk=session.get(Wijk, round_.wijk_id),

@@ -50,9 +50,11 @@ from ballots.errors import BallotError, FormatError
 from ballots.formats.ballot_csv import read_ballot_csv
 from ballots.formats.blt import read_blt
 from ballots.formats.pabulib import read_pb
+from voting.explain import why_not_funded
 from voting.referendum import yes_no
 from voting.result import canonical_json
 from voting.rules import RuleError, tally
+from voting.text import LANGUAGES
 
 COUNT_PHASE = "counting"
 log = logging.getLogger(__name__)
@@ -131,13 +133,28 @@ def tally_file(ballot_file: BallotFile, rule: str, seed_text: str) -> str:
     Returns:
         ``canonical_json({**result.to_dict(), "ballots_sha256": ...})``.
     """
+    return result_json(ballot_file, _tally(ballot_file, rule, seed_text))
+
+
+def _tally(ballot_file: BallotFile, rule: str, seed_text: str) -> Any:
+    """What the rule makes of the file's bytes."""
     data = ballot_file.data
     if ballot_file.format == CSV:
-        result = yes_no(read_ballot_csv(io.BytesIO(data), kind="yes_no"))
-    else:
-        reader = read_blt if ballot_file.format == BLT else read_pb
-        result = tally(reader(io.BytesIO(data)), rule, seed=seed_text)
-    return canonical_json({**result.to_dict(), "ballots_sha256": sha256(data)})
+        return yes_no(read_ballot_csv(io.BytesIO(data), kind="yes_no"))
+    reader = read_blt if ballot_file.format == BLT else read_pb
+    return tally(reader(io.BytesIO(data)), rule, seed=seed_text)
+
+
+def result_json(ballot_file: BallotFile, result: Any) -> str:
+    """The canonical JSON of ``result``, with the SHA-256 of the file it counted."""
+    return canonical_json({**result.to_dict(), "ballots_sha256": sha256(ballot_file.data)})
+
+
+def reasons_json(result: Any) -> str:
+    """Why each project that was not funded was left out, in every language of the core:
+    ``{"nl": {label: sentence}, "en": {...}}`` (``{}`` when there is none)."""
+    said = {language: why_not_funded(result, language) for language in LANGUAGES}
+    return json.dumps(said if any(said.values()) else {}, sort_keys=True, ensure_ascii=False)
 
 
 def file_name(round_: Round, question: Question, fmt: str) -> str:
@@ -178,14 +195,14 @@ def run_count(session: Session, round_: Round, actor_id: int) -> list[QuestionCo
     ballots = round_answers(session, round_.id)
     seed_text, now, made = seed(), utcnow(), []
     for question in questions:
-        built, result_json = _count_question(session, round_, question, options, ballots,
+        built, result, why = _count_question(session, round_, question, options, ballots,
                                              seed_text)
         count = QuestionCount(
             round_id=round_.id, question_id=question.id, rule=question.rule, seed=seed_text,
             ballots_name=file_name(round_, question, built.format), ballots_file=built.data,
             ballots_sha256=sha256(built.data), total_ballots=len(ballots),
             n_ballots=built.n_ballots, labels_json=json.dumps(built.labels, sort_keys=True),
-            result_json=result_json, counted_by=actor_id,
+            result_json=result, reasons_json=why, counted_by=actor_id,
             counted_at=now)
         session.add(count)
         made.append(count)
@@ -199,14 +216,16 @@ def run_count(session: Session, round_: Round, actor_id: int) -> list[QuestionCo
 
 def _count_question(session: Session, round_: Round, question: Question,
                     options: tuple[Option, ...], ballots: list[dict[str, Any]],
-                    seed_text: str) -> tuple[BallotFile, str]:
-    """One question's ballot file and result JSON; a ServiceError when it cannot be counted."""
+                    seed_text: str) -> tuple[BallotFile, str, str]:
+    """One question's ballot file, result JSON and reasons JSON; a ServiceError when it
+    cannot be counted."""
     if question.kind != "yesno" and not options:
         raise ServiceError("count_no_options", position=question.position)
     answers = (ballot.get(str(question.id)) for ballot in ballots)
     try:
         built = _build_file(setup_of(session, round_, question, options), answers)
-        return built, tally_file(built, question.rule, seed_text)
+        result = _tally(built, question.rule, seed_text)
+        return built, result_json(built, result), reasons_json(result)
     except BadAnswer:
         raise ServiceError("count_bad_ballot", position=question.position) from None
     except (BallotError, FormatError, RuleError, ValueError):

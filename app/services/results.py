@@ -92,6 +92,7 @@ class Row:
     status: str
     cost: int | None = None
     municipal_cost: int | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ def _titles(session: Session, count: QuestionCount) -> dict[str, str]:
     return {label: found.get(initiative_id, label) for label, initiative_id in labels.items()}
 
 
-def _rows(result: dict[str, Any], titles: dict[str, str]) -> list[Row]:
+def _rows(result: dict[str, Any], titles: dict[str, str],
+          reasons: dict[str, str]) -> list[Row]:
     """Rows in the order residents read them: the ranking, else the order of consideration."""
     scores = result.get("scores", {})
     if "projects" in result:
@@ -144,7 +146,8 @@ def _rows(result: dict[str, Any], titles: dict[str, str]) -> list[Row]:
         order += [label for label in outcomes if label not in order]
         return [Row(place, label, titles.get(label, label),
                     scores.get(label, outcomes[label]["support"]), outcomes[label]["status"],
-                    outcomes[label]["cost"], outcomes[label]["municipal_cost"])
+                    outcomes[label]["cost"], outcomes[label]["municipal_cost"],
+                    reasons.get(label, ""))
                 for place, label in enumerate(order, 1)]
     winners = set(result.get("winners", ()))
     return [Row(place, label, titles.get(label, label), scores.get(label, 0),
@@ -152,14 +155,17 @@ def _rows(result: dict[str, Any], titles: dict[str, str]) -> list[Row]:
             for place, label in enumerate(result.get("ranking", ()), 1)]
 
 
-def question_results(session: Session, counts: list[QuestionCount]) -> list[QuestionResult]:
-    """Each count with its question, parsed result and rows."""
+def question_results(session: Session, counts: list[QuestionCount],
+                     language: str = "nl") -> list[QuestionResult]:
+    """Each count with its question, parsed result and rows; the rows say in ``language``
+    why a project was not funded (counts made before that was stored do not)."""
     out = []
     for count in counts:
         result = json.loads(count.result_json)
         titles = _titles(session, count)
+        reasons = json.loads(count.reasons_json or "{}").get(language, {})
         out.append(QuestionResult(session.get(Question, count.question_id), count, result,
-                                  _rows(result, titles), titles))
+                                  _rows(result, titles, reasons), titles))
     return out
 
 

@@ -87,11 +87,13 @@ def expected_outcome(patterns: list[tuple[tuple[int, ...], int]]) -> dict[str, A
     assert len(set(totals)) == len(totals), "the test needs distinct totals (no lottery)"
     ranking = sorted(range(len(INITIATIVES)), key=lambda i: -totals[i])
     titles = list(INITIATIVES)
-    left, funded = BUDGET, []
+    left, funded, left_at_turn = BUDGET, [], {}
     for index in ranking:
         cost, cofinancing = INITIATIVES[titles[index]]
+        left_at_turn[titles[index]] = left
         if cost - cofinancing <= left:
             left -= cost - cofinancing
             funded.append(titles[index])
     return {"points": {titles[i]: totals[i] for i in range(len(titles))},
-            "ranking": [titles[i] for i in ranking], "funded": funded, "remaining": left}
+            "ranking": [titles[i] for i in ranking], "funded": funded, "remaining": left,
+            "left_at_turn": left_at_turn}

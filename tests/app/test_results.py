@@ -76,6 +76,36 @@ def test_results_page_shows_funded_initiatives_and_remaining_budget(
     assert "<script" not in page
 
 
+def dutch_euros(cents: int) -> str:
+    """``€ 1.200,00``, written out here rather than by the code under test."""
+    whole, part = divmod(cents, 100)
+    return f"€ {whole:,}".replace(",", ".") + f",{part:02d}"
+
+
+def test_results_page_says_why_an_initiative_was_not_funded(
+        app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int]) -> None:
+    setup = published_round(app, client, auth, world)
+    expected = setup["expected"]
+    page = page_text(client.get(f"/ronde/{setup['round_id']}/uitslag")).replace("\u00a0", " ")
+    skipped = [t for t in expected["ranking"] if t not in expected["funded"]]
+    assert skipped and expected["funded"]
+    for title, (cost, cofinancing) in INITIATIVES.items():
+        before = expected["left_at_turn"][title]
+        price = dutch_euros(cost - cofinancing)
+        said = (f"overgeslagen: het kost {price}, maar er was nog maar "
+                f"{dutch_euros(before)} over toen het aan de beurt was")
+        row = page.split(f'<th scope="row">{title}</th>', 1)[1].split("</tr>", 1)[0]
+        # Funded ones need no reason: the table shows the amount and the budget left.
+        assert (said in row) == (title not in expected["funded"]), (title, row)
+        assert ('class="muted"' in row) == (title not in expected["funded"]), (title, row)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = page_text(client.get(f"/ronde/{setup['round_id']}/uitslag"))
+    title = skipped[0]
+    assert (f"skipped: it needs EUR {(INITIATIVES[title][0] - INITIATIVES[title][1]) // 100:,}"
+            f".00 but only EUR") in english
+
+
 def test_downloads_reproduce_with_the_cli_byte_for_byte(
         app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int],
         tmp_path: Path) -> None:

@@ -68,10 +68,11 @@ def priced(cost: Money, support: int = 7) -> Text:
 
 def test_values_are_shown_the_way_of_the_language():
     assert priced(Money(123456)) == "EUR 1,234.56, support 7"
-    assert say(priced(Money(123456)), "nl") == "€ 1.234,56, steun 7"
+    assert say(priced(Money(123456)), "nl") == "€\u00a01.234,56, steun 7"
     assert priced(Money(-5)) == "-EUR 0.05, support 7"
-    assert say(priced(Money(-5)), "nl") == "€ -0,05, steun 7"
-    assert say(priced(Money(158_419_652, "PLN"), 12345), "nl") == "PLN 1.584.196,52, steun 12.345"
+    assert say(priced(Money(-5)), "nl") == "€\u00a0-0,05, steun 7"
+    polish = say(priced(Money(158_419_652, "PLN"), 12345), "nl")
+    assert polish == "PLN\u00a01.584.196,52, steun 12.345"
     assert number(Fraction(12_027_1746, 10_000)) == "12,027.1746"
     assert number(Fraction(12_027_1746, 10_000), "nl") == "12.027,1746"
     assert number(Fraction(1_234_5, 10), "nl") == "1234,5000"
@@ -81,8 +82,8 @@ def test_values_are_shown_the_way_of_the_language():
     nested = Text("{when} its supporters had only {left} left of their shares, less than its "
                   "cost {cost}", when=Text("before step {step}", step=3), left=Money(5000),
                   cost=Money(12000))
-    assert say(nested, "nl") == ("vóór stap 3 hadden zijn voorstanders samen nog maar € 50,00 "
-                                 "van hun aandeel over, minder dan de € 120,00 die het kost")
+    assert say(nested, "nl") == ("vóór stap 3 hadden zijn voorstanders samen nog maar €\u00a050,00 "
+                                 "van hun aandeel over, minder dan de €\u00a0120,00 die het kost")
 
 
 def test_a_template_missing_from_the_catalogue_stays_english():
@@ -104,7 +105,7 @@ def test_a_text_survives_the_trip_to_and_from_a_worker_process():
     assert isinstance(back, Text) and back == made_in_a_worker(3)
     assert isinstance(back.values["when"], Text)
     assert say(back, "nl").startswith("vóór stap 3 hadden zijn voorstanders samen nog maar "
-                                      "€ 50,00")
+                                      "€\u00a050,00")
 
 
 @pytest.mark.parametrize(("path", "rule"), [
@@ -139,8 +140,22 @@ def test_tie_draws_and_caps_are_explained_in_dutch():
     assert result.draws
     dutch = explain(result, language="nl")
     assert "Loting 1 bij gelijke stand (volgorde van steun: gelijke steun 1)" in dutch
-    assert "Overgeslagen: het kost € 6,00, maar er was nog maar € 4,00 over" in dutch
+    assert "Overgeslagen: het kost €\u00a06,00, maar er was nog maar €\u00a04,00 over" in dutch
 
 
 def test_docstring_examples_hold():
     assert doctest.testmod(voting.text).failed == 0
+
+
+def test_why_not_funded_says_it_for_the_projects_left_out_only():
+    from ballots.formats import load
+    from voting.explain import why_not_funded
+
+    result = tally(load(PB / "Netherlands_Assen_2024.pb"), "mes", seed=0)
+    left_out = {p.project for p in result.projects if p.status != "funded"}
+    dutch, english = why_not_funded(result, "nl"), why_not_funded(result, "en")
+    assert left_out and set(dutch) == set(english) == left_out
+    assert all("hadden zijn voorstanders samen nog maar" in dutch[p] for p in left_out)
+    assert all(english[p] == next(o.reason for o in result.projects if o.project == p)
+               for p in left_out)
+    assert why_not_funded(tally(load(RANKED / "nswla_ballina_2015.blt"), "irv"), "nl") == {}
