@@ -24,13 +24,21 @@ def secret_key(instance_path: str) -> str:
     return key
 
 
+DATABASE_TIMEOUTS = ("DATABASE_LOCK_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT",
+                     "DATABASE_CONNECT_TIMEOUT")
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """Settings read from WIJKSTEM_* environment variables."""
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     env = os.environ
     base_url = env.get("WIJKSTEM_BASE_URL", "http://127.0.0.1:8000")
     default_db = "sqlite:///" + str(Path(instance_path) / "wijkstem.db")
+    # Seconds, e.g. WIJKSTEM_DATABASE_STATEMENT_TIMEOUT=120 (app/db.py has the defaults).
+    timeouts = {key: float(env[f"WIJKSTEM_{key}"]) for key in DATABASE_TIMEOUTS
+                if env.get(f"WIJKSTEM_{key}")}
     return {
+        **timeouts,
         "DATABASE_URL": env.get("WIJKSTEM_DATABASE_URL", default_db),
         "SECRET_KEY": secret_key(instance_path),
         "BASE_URL": base_url,

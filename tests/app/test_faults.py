@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 
 from app import create_app
 from app.backup import backup
+from app.config import from_environment
 from app.db import EXTENSION, make_engine
 from app.models import Ballot, QuestionCount, Round, Stemcode
 from app.services import counting
@@ -350,6 +351,17 @@ def test_a_statement_that_runs_too_long_is_cancelled_and_says_try_again(database
         assert client.get(f"/ronde/{vote['round_id']}").status_code == 200
     finally:
         app.extensions[EXTENSION].dispose()
+
+
+def test_the_database_timeouts_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    monkeypatch.setenv("WIJKSTEM_SECRET_KEY", "x")
+    monkeypatch.setenv("WIJKSTEM_DATABASE_STATEMENT_TIMEOUT", "120")
+    monkeypatch.setenv("WIJKSTEM_DATABASE_LOCK_TIMEOUT", "2.5")
+    settings = from_environment(str(tmp_path))
+    assert settings["DATABASE_STATEMENT_TIMEOUT"] == 120.0
+    assert settings["DATABASE_LOCK_TIMEOUT"] == 2.5
+    assert "DATABASE_CONNECT_TIMEOUT" not in settings  # app/db.py's default then
 
 
 @pytest.mark.postgres_only
