@@ -35,7 +35,7 @@ def _context(round_id: int) -> dict[str, Any]:
     ids = {c.counted_by for c in counts} | {c.confirmed_by for c in counts if c.confirmed_by}
     people = {a.id: a.name for a in session.exec(select(Account).where(Account.id.in_(ids)))}
     return {"round": round_, "wijk": session.get(Wijk, round_.wijk_id),
-            "items": results.question_results(session, counts, str(get_locale())),
+            "items": results.question_results(session, counts, get_locale().language),
             "ballots": ballots,
             "codes": codes, "people": people, "fingerprint": counting.fingerprint(counts),
             "counted_by_me": any(c.counted_by == current_user.id for c in counts),

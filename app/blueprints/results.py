@@ -54,7 +54,7 @@ def round_results(round_id: int) -> ResponseReturnValue:
     if round_ is None or not initiatives.is_public(round_):
         abort(404)
     items = results.question_results(session, counting.published_counts(session, round_),
-                                     str(get_locale()))
+                                     get_locale().language)
     ballots, codes = counting.turnout(session, round_id)
     return render_template("results/round.html", round=round_, items=items,
                            wijk=session.get(Wijk, round_.wijk_id),

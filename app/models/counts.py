@@ -42,7 +42,8 @@ class QuestionCount(SQLModel, table=True):
     # Why each project that was not funded was left out, said in each language when it
     # was counted (``{"nl": {label: sentence}, "en": {...}}``); the result JSON keeps
     # the English.
-    reasons_json: str = Field(default="{}", sa_type=Text)
+    reasons_json: str = Field(default="{}", sa_type=Text,
+                              sa_column_kwargs={"server_default": "{}"})
     status: str = Field(default="computed", max_length=20)
     counted_by: int = Field(foreign_key="account.id")
     counted_at: datetime

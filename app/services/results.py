@@ -158,12 +158,14 @@ def _rows(result: dict[str, Any], titles: dict[str, str],
 def question_results(session: Session, counts: list[QuestionCount],
                      language: str = "nl") -> list[QuestionResult]:
     """Each count with its question, parsed result and rows; the rows say in ``language``
-    why a project was not funded (counts made before that was stored do not)."""
+    (English for a language the core does not speak) why a project was not funded
+    (counts made before that was stored do not)."""
     out = []
     for count in counts:
         result = json.loads(count.result_json)
         titles = _titles(session, count)
-        reasons = json.loads(count.reasons_json or "{}").get(language, {})
+        said = json.loads(count.reasons_json or "{}")
+        reasons = said.get(language) or said.get("en", {})
         out.append(QuestionResult(session.get(Question, count.question_id), count, result,
                                   _rows(result, titles, reasons), titles))
     return out

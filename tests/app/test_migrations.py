@@ -22,7 +22,8 @@ def schema_drift(url: str) -> list:
     engine = make_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                                  "compare_server_default": True})
             return compare_metadata(context, metadata)
     finally:
         engine.dispose()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.db import EXTENSION
 from app.models import Ballot, CostLine, Initiative, Question, QuestionCount, Round
@@ -104,6 +104,24 @@ def test_results_page_says_why_an_initiative_was_not_funded(
     title = skipped[0]
     assert (f"skipped: it needs EUR {(INITIATIVES[title][0] - INITIATIVES[title][1]) // 100:,}"
             f".00 but only EUR") in english
+
+
+def test_counts_without_stored_reasons_show_the_outcome_alone(
+        app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int]) -> None:
+    setup = published_round(app, client, auth, world)
+    path = f"/ronde/{setup['round_id']}/uitslag"
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        count = session.exec(select(QuestionCount)).one()
+        english = json.loads(count.reasons_json)["en"]
+        count.reasons_json = "{}"  # counted before migration 0008
+        session.commit()
+    page = page_text(client.get(path))
+    assert "Past niet meer in het resterende budget" in page and "het kost" not in page
+    with app.app_context(), Session(app.extensions[EXTENSION]) as session:
+        count = session.exec(select(QuestionCount)).one()
+        count.reasons_json = json.dumps({"en": english})  # no Dutch: English, not nothing
+        session.commit()
+    assert "skipped: it needs EUR" in page_text(client.get(path))
 
 
 def test_downloads_reproduce_with_the_cli_byte_for_byte(
