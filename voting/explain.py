@@ -6,12 +6,12 @@ wrote (``voting.text.Text``) come from the core's catalogue; labels stay as they
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from voting.referendum import YesNoResult
 from voting.result import BudgetResult, RankingResult, Round
-from voting.text import Money, Text, number, say
+from voting.text import Money, Text, number, relabel, say
 
 STATUS = {"funded": Text("funded"), "skipped_cost": Text("does not fit"),
           "over_cap": Text("above the cap"), "not_funded": Text("not funded")}
@@ -98,6 +98,16 @@ def why_not_funded(result: RankingResult | BudgetResult | YesNoResult,
     return {outcome.project: say(outcome.reason, language)
             for outcome in getattr(result, "projects", ())
             if outcome.status != "funded" and outcome.reason}
+
+
+def budget_steps(result: RankingResult | BudgetResult | YesNoResult, language: str = "en",
+                 names: Mapping[str, str] | None = None) -> list[str]:
+    """What a budget rule did, step by step (equal shares: each purchase, then Add1;
+    greedy: each project it considered), in ``language``, with the projects called by
+    ``names`` (label -> name) where given; empty for other results."""
+    if not isinstance(result, BudgetResult):
+        return []
+    return [say(relabel(r.note, names or {}), language) for r in result.rounds if r.note]
 
 
 VERDICT = {"yes": Text("adopted"), "no": Text("not adopted"),

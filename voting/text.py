@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -76,6 +77,24 @@ def say(text: str, language: str = "en") -> str:
     template = _catalogue(language).get(text.template, text.template)
     return template.format_map({key: _shown(value, language)
                                 for key, value in text.values.items()})
+
+
+def relabel(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with every value that is a label in ``names`` (an option's id in the
+    file) replaced by its name there, also in the sentences it holds; a plain ``str``
+    stays as it is.
+
+    >>> relabel(Text("{project} bought for {price}: its {supporters} supporters paid at "
+    ...              "most {payment} each.", project="12", price=Money(500),
+    ...              supporters=2, payment=Money(250)), {"12": "Speeltuin"})
+    'Speeltuin bought for EUR 5.00: its 2 supporters paid at most EUR 2.50 each.'
+    """
+    if not isinstance(text, Text):
+        return text
+    return Text(text.template, **{
+        key: relabel(value, names) if isinstance(value, Text)
+        else names.get(value, value) if isinstance(value, str) else value
+        for key, value in text.values.items()})
 
 
 def number(value: int | Fraction, language: str = "en") -> str:

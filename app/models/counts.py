@@ -16,9 +16,10 @@ class QuestionCount(SQLModel, table=True):
     ``result_json`` the canonical JSON that ``wijkstem tally FILE --rule RULE
     --seed SEED --json`` prints for it. ``labels_json`` maps the option labels
     in the file to initiative ids (``{"12": 12}`` for ``.pb``), so the results
-    page can show titles, and ``reasons_json`` why each project that was not funded
-    was left out, in Dutch and English. ``total_ballots`` is the round's ballots when counted,
-    ``n_ballots`` those in the file (blank answers to this question left out).
+    page can show titles, and ``explanation_json`` a budget count's steps and why each
+    project that was not funded was left out, in Dutch and English. ``total_ballots``
+    is the round's ballots when counted, ``n_ballots`` those in the file (blank answers
+    to this question left out).
     Steps: ``computed`` by one official, ``confirmed`` by
     a different one, ``published`` with the round. Counts are not ballots, so
     they carry timestamps.
@@ -39,11 +40,11 @@ class QuestionCount(SQLModel, table=True):
     n_ballots: int = Field(default=0)
     labels_json: str = Field(sa_type=Text)
     result_json: str = Field(sa_type=Text)
-    # Why each project that was not funded was left out, said in each language when it
-    # was counted (``{"nl": {label: sentence}, "en": {...}}``); the result JSON keeps
-    # the English.
-    reasons_json: str = Field(default="{}", sa_type=Text,
-                              sa_column_kwargs={"server_default": "{}"})
+    # A budget count's steps, and why each project that was not funded was left out,
+    # said in each language when it was counted (``{"nl": {"steps": [sentence, ...],
+    # "reasons": {label: sentence}}, "en": {...}}``); the result JSON keeps the English.
+    explanation_json: str = Field(default="{}", sa_type=Text,
+                                  sa_column_kwargs={"server_default": "{}"})
     status: str = Field(default="computed", max_length=20)
     counted_by: int = Field(foreign_key="account.id")
     counted_at: datetime

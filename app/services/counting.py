@@ -50,7 +50,7 @@ from ballots.errors import BallotError, FormatError
 from ballots.formats.ballot_csv import read_ballot_csv
 from ballots.formats.blt import read_blt
 from ballots.formats.pabulib import read_pb
-from voting.explain import why_not_funded
+from voting.explain import budget_steps, why_not_funded
 from voting.referendum import yes_no
 from voting.result import canonical_json
 from voting.rules import RuleError, tally
@@ -150,11 +150,16 @@ def result_json(ballot_file: BallotFile, result: Any) -> str:
     return canonical_json({**result.to_dict(), "ballots_sha256": sha256(ballot_file.data)})
 
 
-def reasons_json(result: Any) -> str:
-    """Why each project that was not funded was left out, in every language of the core:
-    ``{"nl": {label: sentence}, "en": {...}}`` (``{}`` when there is none)."""
-    said = {language: why_not_funded(result, language) for language in LANGUAGES}
-    return json.dumps(said if any(said.values()) else {}, sort_keys=True, ensure_ascii=False)
+def explanation_json(result: Any, titles: dict[str, str]) -> str:
+    """A budget result's steps, with the initiatives by ``titles`` (label -> title), and
+    why each one not funded was left out, in every language of the core:
+    ``{"nl": {"steps": [...], "reasons": {label: sentence}}, "en": {...}}``; ``{}`` for
+    other results."""
+    if not budget_steps(result) and not why_not_funded(result):
+        return "{}"
+    return json.dumps({language: {"steps": budget_steps(result, language, titles),
+                                  "reasons": why_not_funded(result, language)}
+                       for language in LANGUAGES}, sort_keys=True, ensure_ascii=False)
 
 
 def file_name(round_: Round, question: Question, fmt: str) -> str:
@@ -195,14 +200,14 @@ def run_count(session: Session, round_: Round, actor_id: int) -> list[QuestionCo
     ballots = round_answers(session, round_.id)
     seed_text, now, made = seed(), utcnow(), []
     for question in questions:
-        built, result, why = _count_question(session, round_, question, options, ballots,
-                                             seed_text)
+        built, result, explained = _count_question(session, round_, question, options,
+                                                   ballots, seed_text)
         count = QuestionCount(
             round_id=round_.id, question_id=question.id, rule=question.rule, seed=seed_text,
             ballots_name=file_name(round_, question, built.format), ballots_file=built.data,
             ballots_sha256=sha256(built.data), total_ballots=len(ballots),
             n_ballots=built.n_ballots, labels_json=json.dumps(built.labels, sort_keys=True),
-            result_json=result, reasons_json=why, counted_by=actor_id,
+            result_json=result, explanation_json=explained, counted_by=actor_id,
             counted_at=now)
         session.add(count)
         made.append(count)
@@ -217,15 +222,17 @@ def run_count(session: Session, round_: Round, actor_id: int) -> list[QuestionCo
 def _count_question(session: Session, round_: Round, question: Question,
                     options: tuple[Option, ...], ballots: list[dict[str, Any]],
                     seed_text: str) -> tuple[BallotFile, str, str]:
-    """One question's ballot file, result JSON and reasons JSON; a ServiceError when it
-    cannot be counted."""
+    """One question's ballot file, result JSON and explanation JSON; a ServiceError when
+    it cannot be counted."""
     if question.kind != "yesno" and not options:
         raise ServiceError("count_no_options", position=question.position)
     answers = (ballot.get(str(question.id)) for ballot in ballots)
     try:
         built = _build_file(setup_of(session, round_, question, options), answers)
         result = _tally(built, question.rule, seed_text)
-        return built, result_json(built, result), reasons_json(result)
+        titles = {o.id: o.title for o in options}
+        named = {label: titles.get(initiative, label) for label, initiative in built.labels.items()}
+        return built, result_json(built, result), explanation_json(result, named)
     except BadAnswer:
         raise ServiceError("count_bad_ballot", position=question.position) from None
     except (BallotError, FormatError, RuleError, ValueError):

@@ -79,6 +79,8 @@ ANSWER_LABELS: dict[str, Any] = {"yes": _l("Yes"), "no": _l("No"), "blank": _l("
 
 # Rules whose rounds are worth showing to residents (elimination and transfer rounds).
 ROUND_RULES = ("irv", "stv")
+# Budget rules whose steps say more than the table: what each purchase cost each supporter.
+STEP_RULES = ("mes", "mes-plain", "mes-greedy")
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class QuestionResult:
     result: dict[str, Any]
     rows: list[Row] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
 
     @property
     def is_budget(self) -> bool:
@@ -114,6 +117,12 @@ class QuestionResult:
     def is_yes_no(self) -> bool:
         """True for a yes/no question."""
         return self.result.get("rule") == "majority"
+
+    @property
+    def show_steps(self) -> bool:
+        """True when the rule's steps (equal shares: each purchase, Add1) should be shown;
+        greedy's steps are the table itself."""
+        return self.result.get("rule") in STEP_RULES and bool(self.steps)
 
     @property
     def show_rounds(self) -> bool:
@@ -158,16 +167,17 @@ def _rows(result: dict[str, Any], titles: dict[str, str],
 def question_results(session: Session, counts: list[QuestionCount],
                      language: str = "nl") -> list[QuestionResult]:
     """Each count with its question, parsed result and rows; the rows say in ``language``
-    (English for a language the core does not speak) why a project was not funded
-    (counts made before that was stored do not)."""
+    (English for a language the core does not speak) why a project was not funded, and
+    a budget count has its steps (counts made before these were stored have neither)."""
     out = []
     for count in counts:
         result = json.loads(count.result_json)
         titles = _titles(session, count)
-        said = json.loads(count.reasons_json or "{}")
-        reasons = said.get(language) or said.get("en", {})
+        stored = json.loads(count.explanation_json or "{}")
+        said = stored.get(language) or stored.get("en", {})
         out.append(QuestionResult(session.get(Question, count.question_id), count, result,
-                                  _rows(result, titles, reasons), titles))
+                                  _rows(result, titles, said.get("reasons", {})), titles,
+                                  said.get("steps", [])))
     return out
 
 

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ from app.services.ballot_files import Option, QuestionSetup, build_file
 from app.templating import euros
 from tests.app.conftest import AuthActions, page_text
 from tests.app.count_world import INITIATIVES, add_second_official, counting_round
-from tests.app.test_counting import confirm, publish, run_count
+from tests.app.test_counting import confirm, overview_url, publish, run_count
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,14 +113,14 @@ def test_counts_without_stored_reasons_show_the_outcome_alone(
     path = f"/ronde/{setup['round_id']}/uitslag"
     with app.app_context(), Session(app.extensions[EXTENSION]) as session:
         count = session.exec(select(QuestionCount)).one()
-        english = json.loads(count.reasons_json)["en"]
-        count.reasons_json = "{}"  # counted before migration 0008
+        english = json.loads(count.explanation_json)["en"]
+        count.explanation_json = "{}"  # counted before migration 0008
         session.commit()
     page = page_text(client.get(path))
     assert "Past niet meer in het resterende budget" in page and "het kost" not in page
     with app.app_context(), Session(app.extensions[EXTENSION]) as session:
         count = session.exec(select(QuestionCount)).one()
-        count.reasons_json = json.dumps({"en": english})  # no Dutch: English, not nothing
+        count.explanation_json = json.dumps({"en": english})  # no Dutch: English, not none
         session.commit()
     assert "skipped: it needs EUR" in page_text(client.get(path))
 
@@ -263,6 +264,32 @@ def test_every_kind_of_question_re_tallies_with_the_cli(app: Flask, world: dict[
     # co-financing: only the municipal share of Speelplek counts against the budget
     speelplek = next(p for p in results["points"]["projects"] if p["project"] == b)
     assert (speelplek["cost"], speelplek["municipal_cost"]) == (500_000, 400_000)
+
+
+def test_equal_shares_steps_are_shown_with_titles_in_the_visitors_language(
+        app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, int]) -> None:
+    made = every_kind_round(app, world)
+    with Session(app.extensions[EXTENSION]) as session:
+        count = session.get(QuestionCount, made["counts"]["knapsack"])
+        result, round_id = json.loads(count.result_json), count.round_id
+    titles = {str(i): title for i, (title, _, _) in zip(made["ids"], OPTIONS, strict=True)}
+    bought = [r["elected"][0] for r in result["rounds"] if r.get("elected")]
+    assert result["rule"] == "mes" and len(bought) >= 2
+    auth.login("official-B")
+    page = client.get(overview_url(round_id)).get_data(as_text=True).replace("\u00a0", " ")
+    assert page.count("Stappen van de telling") == 1  # equal shares only, not greedy
+    steps = page.split("Stappen van de telling", 1)[1].split("</ol>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", steps)
+    assert len(items) == len(bought) + 1  # each purchase, then Add1
+    for item, label in zip(items, bought, strict=False):
+        price = dutch_euros(next(p["municipal_cost"] for p in result["projects"]
+                                 if p["project"] == label))
+        assert item.startswith(f"{titles[label]} gekocht voor {price}: zijn voorstanders ("), item
+    assert items[-1].startswith("Add1: het aandeel van elke kiezer is ")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = client.get(overview_url(round_id)).get_data(as_text=True)
+    assert f"<li>{titles[bought[0]]} bought for EUR " in english
 
 
 def test_stv_on_a_wijkstemdag_elects_k_from_a_blt_file() -> None:

@@ -159,3 +159,20 @@ def test_why_not_funded_says_it_for_the_projects_left_out_only():
     assert all(english[p] == next(o.reason for o in result.projects if o.project == p)
                for p in left_out)
     assert why_not_funded(tally(load(RANKED / "nswla_ballina_2015.blt"), "irv"), "nl") == {}
+
+
+def test_budget_steps_name_the_projects_and_say_every_step():
+    from ballots.formats import load
+    from voting.explain import budget_steps
+
+    election = load(PB / "Netherlands_Assen_2024.pb")
+    result = tally(election, "mes", seed=0)
+    names = {p.id: p.name for p in election.projects}
+    steps = budget_steps(result, "nl", names)
+    assert len(steps) == len(result.rounds)
+    bought = [r.elected[0] for r in result.rounds if r.elected]
+    for step, label in zip(steps, bought, strict=False):
+        assert step.startswith(f"{names[label]} gekocht voor €\u00a0"), step
+    assert steps[-1].startswith("Add1: het aandeel van elke kiezer is ")
+    assert budget_steps(result, "en")[0] == result.rounds[0].note  # ids without names
+    assert budget_steps(tally(load(RANKED / "nswla_ballina_2015.blt"), "irv"), "nl") == []
