@@ -17,8 +17,8 @@ template up in the core's catalogue, ``voting/translations/nl/LC_MESSAGES/voting
     'het deel voor de gemeente, € 1.234,50, is hoger dan het maximum van € 1.000,00 per initiatief'
 
 Values: ``Money`` (cents), ``int``, ``Fraction`` (shown as ``p/q``), ``str`` (labels,
-shown as they are) and ``Text`` (said in the same language). Extract the templates with
-``pybabel extract -k Text -o voting.pot voting``.
+shown as they are) and ``Text`` (said in the same language). The catalogue's header
+says how to extract new templates.
 """
 
 from __future__ import annotations
