@@ -3,8 +3,9 @@
 A rule writes what it did as a ``Text``: an English template, which is the gettext
 msgid, with its values filled in. A ``Text`` *is* its English sentence (a ``str``),
 so results and their canonical JSON read as before; ``say(text, "nl")`` looks the
-template up in the core's catalogue, ``voting/translations/nl/LC_MESSAGES/voting.po``
-(gettext, like the web app's), and fills in the values the Dutch way::
+template up in the core's gettext catalogue (``voting/translations/nl/LC_MESSAGES/``:
+``voting.po``, and ``voting.mo`` compiled from it and kept in git, so that the core reads
+it with the standard library alone) and fills in the values the Dutch way::
 
     >>> note = Text("Surplus of {option} transferred at {factor} per vote.", option="Jansen",
     ...             factor=Fraction(1, 3))
@@ -24,19 +25,20 @@ says how to extract new templates.
 from __future__ import annotations
 
 import functools
+import gettext
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("nl", "en")
 CATALOGUES = Path(__file__).resolve().parent / "translations"
-# Babel's Dutch money keeps a no-break space after the currency sign ("€\xa0450,00"), so
-# that a web page never breaks the line between them; numbers get plain spaces.
+# Dutch money keeps a no-break space after the currency sign ("€\xa0450,00", as CLDR
+# writes it), so that a web page never breaks the line between them.
 NO_BREAK_SPACE = "\xa0"
+SIGNS = {"EUR": "€"}  # other currencies show their code: "PLN\xa01.234,56"
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def say(text: str, language: str = "en") -> str:
     stays English."""
     if not isinstance(text, Text) or language == "en":
         return str(text)
-    template = _catalogue(language).get(text.template, text.template)
+    template = _catalogue(language).gettext(text.template)
     return template.format_map({key: _shown(value, language)
                                 for key, value in text.values.items()})
 
@@ -104,12 +106,11 @@ def number(value: int | Fraction, language: str = "en") -> str:
     exact = isinstance(value, Fraction) and value.denominator != 1
     if language == "en":
         return f"{float(value):,.4f}" if exact else f"{int(value):,}"
-    from babel.numbers import format_decimal
-
-    shown = Decimal(value.numerator) / Decimal(value.denominator) if exact else int(value)
-    grouped = "#,##0" if abs(shown) >= 10_000 else "0"
-    return format_decimal(shown, format=grouped + (".0000" if exact else ""),
-                          locale=language).replace(NO_BREAK_SPACE, " ")
+    shown = f"{float(value):.4f}" if exact else str(int(value))
+    whole, _, decimals = shown.lstrip("-").partition(".")
+    if len(whole) > 4:
+        whole = f"{int(whole):,}".replace(",", ".")
+    return ("-" if shown.startswith("-") else "") + whole + ("," + decimals if decimals else "")
 
 
 def _plain(value: Any) -> Any:
@@ -129,27 +130,22 @@ def _shown(value: Any, language: str) -> str:
     if isinstance(value, Text):
         return say(value, language)
     if isinstance(value, Money):
-        from babel.numbers import format_currency
-
-        return format_currency(Decimal(int(value.cents)).scaleb(-2), value.currency,
-                               locale=language)
+        sign = "-" if value.cents < 0 else ""
+        whole, part = divmod(abs(int(value.cents)), 100)
+        amount = f"{whole:,}".replace(",", ".") + f",{part:02d}"
+        return f"{SIGNS.get(value.currency, value.currency)}{NO_BREAK_SPACE}{sign}{amount}"
     if isinstance(value, int) and not isinstance(value, bool):
         return number(value, language)
     return _english(value)
 
 
 @functools.cache
-def _catalogue(language: str) -> dict[str, str]:
-    """msgid -> translation from the language's ``voting.po`` (read as it is, so a fresh
-    checkout needs no compile step); untranslated and fuzzy entries are left out."""
-    path = CATALOGUES / language / "LC_MESSAGES" / "voting.po"
-    if not path.exists():  # an install without its data files: say so, then English
-        warnings.warn(f"no catalogue {path}: the text stays English", stacklevel=3)
-        return {}
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    return {message.id: message.string for message in catalog
-            if message.id and isinstance(message.string, str) and message.string
-            and not message.fuzzy}
+def _catalogue(language: str) -> gettext.NullTranslations:
+    """The language's compiled ``voting.mo``; without it (an install without its data
+    files) a warning, and the English templates."""
+    try:
+        return gettext.translation("voting", CATALOGUES, languages=[language])
+    except OSError:
+        warnings.warn(f"no catalogue voting.mo for {language!r} in {CATALOGUES}: the text "
+                      "stays English", stacklevel=3)
+        return gettext.NullTranslations()
